@@ -1,0 +1,88 @@
+# tsrun build. `make` leaves an executable bin/tsrun; see README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+
+BUN      := node_modules/.bin/bun
+NODE_GYP := node_modules/.bin/node-gyp
+# Node's headers come with the machine's Node.js (no download at build time).
+NODEDIR  ?= /usr
+CXX      ?= g++
+INIT_CXXFLAGS := -std=c++20 -Os -Wall -Wextra -Wno-unused-parameter -static -s -fno-asynchronous-unwind-tables
+INIT_SRCS := $(filter-out addon/init/fuzz_plan.cc,$(wildcard addon/init/*.cc))
+INIT_HDRS := $(wildcard addon/init/*.h) addon/common/protocol.h
+ADDON_SRCS := $(wildcard addon/src/*.cc addon/src/*.h addon/src/*.S) addon/binding.gyp
+ADDON := addon/build/Release/tsrun_native.node
+TS_SRCS := $(shell find src -name '*.ts')
+COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+
+DEBIAN_PACKAGES := busybox-static libseccomp-dev runc iproute2 hyperfine
+# Commands each package provides, to tell whether it is installed.
+DEBIAN_PROBES := /bin/busybox /usr/include/seccomp.h /usr/sbin/runc /sbin/ip /usr/bin/hyperfine
+
+.PHONY: all deps debian-deps demo test unit conformance bench clean typecheck
+
+all: bin/tsrun
+
+# --- dependencies ----------------------------------------------------------
+debian-deps:
+	@missing=0; for f in $(DEBIAN_PROBES); do [ -e $$f ] || missing=1; done; \
+	if [ $$missing = 1 ]; then \
+	  echo "installing Debian packages: $(DEBIAN_PACKAGES)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES) >/dev/null; \
+	fi
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+deps: debian-deps node_modules/.package-lock.json
+
+# --- native part -----------------------------------------------------------
+build/tsrun-init: $(INIT_SRCS) $(INIT_HDRS)
+	@mkdir -p build
+	$(CXX) $(INIT_CXXFLAGS) -o $@ $(INIT_SRCS)
+
+$(ADDON): build/tsrun-init $(ADDON_SRCS) addon/common/protocol.h node_modules/.package-lock.json
+	@# the blob object embeds build/tsrun-init: rebuild it whenever init changes
+	@rm -f addon/build/Release/obj.target/tsrun_native/src/init_blob.o
+	@[ -f addon/build/Makefile ] || (cd addon && ../$(NODE_GYP) configure --nodedir=$(NODEDIR) >/dev/null)
+	cd addon && ../$(NODE_GYP) build --nodedir=$(NODEDIR) >/dev/null
+
+# --- TypeScript ------------------------------------------------------------
+build/gen/validate-config.js: schema/config.schema.json scripts/build-validator.mjs node_modules/.package-lock.json
+	node scripts/build-validator.mjs
+
+bin/tsrun: $(ADDON) build/gen/validate-config.js $(TS_SRCS)
+	@mkdir -p bin
+	$(BUN) build --compile --bytecode --minify --define TSRUN_COMMIT='"$(COMMIT)"' src/cli/bin.ts --outfile bin/tsrun >/dev/null
+	@echo "built bin/tsrun"
+
+dist/lib/index.js: build/gen/validate-config.js $(TS_SRCS)
+	node_modules/.bin/tsc -p .
+
+typecheck: node_modules/.package-lock.json build/gen/validate-config.js
+	node_modules/.bin/tsc --noEmit -p .
+
+# --- demo ------------------------------------------------------------------
+bundles/demo/rootfs/bin/busybox: /bin/busybox bundles/make-rootfs.sh
+	bash bundles/make-rootfs.sh bundles/demo/rootfs
+
+demo: deps all bundles/demo/rootfs/bin/busybox
+	@bin/tsrun delete --force tsrun-demo >/dev/null 2>&1 || true
+	bin/tsrun run --bundle bundles/demo tsrun-demo
+
+# --- tests -----------------------------------------------------------------
+unit: deps all
+	node_modules/.bin/tap test/unit
+
+conformance: deps all
+	node_modules/.bin/tap conformance
+
+test: deps all typecheck
+	@bash scripts/run-tests.sh
+
+bench: deps all
+	bash scripts/bench.sh
+
+clean:
+	rm -rf build addon/build bin dist bundles/demo/rootfs

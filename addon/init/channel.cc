@@ -1,0 +1,118 @@
+#include "channel.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../common/protocol.h"
+
+namespace tsrun::init {
+namespace {
+
+Channel *g_report = nullptr;
+
+bool write_all(int fd, const uint8_t *p, size_t n) {
+  while (n > 0) {
+    ssize_t w = ::send(fd, p, n, MSG_NOSIGNAL);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    p += w;
+    n -= static_cast<size_t>(w);
+  }
+  return true;
+}
+
+bool read_all(int fd, uint8_t *p, size_t n) {
+  while (n > 0) {
+    ssize_t r = ::read(fd, p, n);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    if (r == 0) return false;
+    p += r;
+    n -= static_cast<size_t>(r);
+  }
+  return true;
+}
+
+[[noreturn]] void report_and_exit(const char *text) {
+  if (g_report != nullptr) g_report->send(proto::kMsgError, text, static_cast<uint32_t>(strlen(text)));
+  _exit(1);
+}
+
+}  // namespace
+
+bool Channel::send(uint32_t type, const void *data, uint32_t len) const {
+  uint32_t header[2] = {type, len};
+  if (!write_all(fd_, reinterpret_cast<const uint8_t *>(header), sizeof header)) return false;
+  return len == 0 || write_all(fd_, static_cast<const uint8_t *>(data), len);
+}
+
+bool Channel::receive(Message &out) const {
+  uint32_t header[2];
+  char control[CMSG_SPACE(sizeof(int) * 16)];
+  struct iovec iov = {header, sizeof header};
+  struct msghdr msg = {};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  ssize_t r;
+  do {
+    r = ::recvmsg(fd_, &msg, MSG_CMSG_CLOEXEC | MSG_WAITALL);
+  } while (r < 0 && errno == EINTR);
+  if (r != static_cast<ssize_t>(sizeof header)) return false;
+  out.fds.clear();
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+    size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    const int *fds = reinterpret_cast<const int *>(CMSG_DATA(c));
+    for (size_t i = 0; i < count; i++) out.fds.push_back(fds[i]);
+  }
+  if ((msg.msg_flags & MSG_CTRUNC) != 0) return false;
+  if (header[1] > proto::kMaxMessage) return false;
+  out.type = header[0];
+  out.payload.resize(header[1]);
+  return header[1] == 0 || read_all(fd_, out.payload.data(), header[1]);
+}
+
+void Channel::close() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+}
+
+void set_report_channel(Channel *channel) { g_report = channel; }
+
+void fail_errno(const char *fmt, ...) {
+  int saved = errno;
+  char text[2048];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(text, sizeof text, fmt, ap);
+  va_end(ap);
+  if (n < 0) n = 0;
+  if (static_cast<size_t>(n) >= sizeof text) n = sizeof text - 1;
+  snprintf(text + n, sizeof text - static_cast<size_t>(n), ": %s", strerror(saved));
+  // strerror gives "No such file or directory"; callers match the Go-style
+  // lower-case phrases runc prints, so lower the first letter.
+  char *colon = text + n + 2;
+  if (*colon >= 'A' && *colon <= 'Z') *colon = static_cast<char>(*colon - 'A' + 'a');
+  report_and_exit(text);
+}
+
+void fail(const char *fmt, ...) {
+  char text[2048];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(text, sizeof text, fmt, ap);
+  va_end(ap);
+  report_and_exit(text);
+}
+
+}  // namespace tsrun::init

@@ -1,0 +1,103 @@
+// tsrun-init: the single-threaded, static helper that builds a container
+// from a plan and becomes its first process. It runs from a sealed memfd
+// and stays non-dumpable until its final execve (CVE-2019-5736,
+// CVE-2016-9962).
+//
+// usage: tsrun-init <sync-fd>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "../common/protocol.h"
+#include "channel.h"
+#include "namespaces.h"
+#include "plan.h"
+#include "process.h"
+#include "rootfs.h"
+#include "sysctl.h"
+
+using namespace tsrun::init;
+namespace proto = tsrun::proto;
+
+namespace {
+
+// Written through the host's procfs before pivot_root, checked to be procfs.
+void write_oom_score_adj(const char *value) {
+  int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) fail_errno("open /proc/self/oom_score_adj");
+  struct statfs sfs;
+  if (fstatfs(fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC) fail("/proc/self/oom_score_adj is not on procfs");
+  if (write(fd, value, strlen(value)) < 0) fail_errno("write oom_score_adj %s", value);
+  close(fd);
+}
+
+// Blocks until `tsrun start` opens the exec fifo for reading.
+void wait_for_start(int statedir, const Plan &plan) {
+  int fifo;
+  do {
+    fifo = openat(statedir, plan.exec_fifo_name.c_str(), O_WRONLY | O_CLOEXEC);
+  } while (fifo < 0 && errno == EINTR);
+  if (fifo < 0) fail_errno("open exec fifo");
+  if (write(fifo, "0", 1) != 1) _exit(1);
+  close(fifo);
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  if (argc != 2) return 2;
+  int sync_fd = atoi(argv[1]);
+  // Everything above the sync socket (the memfd we were exec'd from) goes.
+  close_fds_from(static_cast<unsigned>(sync_fd) + 1);
+  Channel channel(sync_fd);
+  set_report_channel(&channel);
+
+  Message msg;
+  if (!channel.receive(msg) || msg.type != proto::kMsgPlan) fail("did not receive a plan from the runtime");
+  Plan plan;
+  std::string error;
+  if (!decode_plan(msg.payload.data(), msg.payload.size(), plan, error)) fail("%s", error.c_str());
+  if (msg.fds.size() != 1) fail("plan: expected the state directory fd");
+  int statedir = msg.fds[0];
+
+  enter_namespaces(plan, channel);
+
+  // From here on we are the container process.
+  if (plan.setsid && setsid() < 0) fail_errno("setsid");
+  if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0) fail_errno("prctl pdeathsig");
+  if (plan.new_keyring) join_new_keyring();
+  if (plan.has_oom_score_adj) write_oom_score_adj(std::to_string(plan.oom_score_adj).c_str());
+
+  apply_sysctls(plan);
+  int rootfd = prepare_rootfs(plan);
+  if (plan.has_hostname && sethostname(plan.hostname.data(), plan.hostname.size()) < 0) fail_errno("sethostname");
+  if (plan.has_domainname && setdomainname(plan.domainname.data(), plan.domainname.size()) < 0) fail_errno("setdomainname");
+  enter_rootfs(plan, rootfd);
+
+  apply_rlimits(plan);
+  umask(static_cast<mode_t>(plan.umask));
+  if (plan.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail_errno("prctl no_new_privs");
+  become_user(plan);
+  enter_cwd(plan);
+  std::string program = find_executable(plan);
+
+  channel.send(proto::kMsgCreated, nullptr, 0);
+  set_report_channel(nullptr);
+  channel.close();
+
+  wait_for_start(statedir, plan);
+  close(statedir);
+  reset_signals();
+  close_fds_from(3 + static_cast<unsigned>(plan.preserve_fds));
+  load_seccomp(plan);
+  exec_program(plan, program);
+}

@@ -1,0 +1,93 @@
+#include "namespaces.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <vector>
+
+#include "../common/protocol.h"
+#include "syscalls.h"
+
+namespace tsrun::init {
+namespace {
+
+const char *ns_name(uint64_t flag) {
+  switch (flag) {
+    case CLONE_NEWUSER: return "user";
+    case CLONE_NEWNS: return "mount";
+    case CLONE_NEWPID: return "pid";
+    case CLONE_NEWNET: return "network";
+    case CLONE_NEWUTS: return "uts";
+    case CLONE_NEWIPC: return "ipc";
+    case CLONE_NEWCGROUP: return "cgroup";
+    case CLONE_NEWTIME: return "time";
+    default: return "unknown";
+  }
+}
+
+void wait_for(const Channel &channel, uint32_t type) {
+  Message msg;
+  if (!channel.receive(msg)) fail("lost the sync socket to the runtime");
+  if (msg.type != type) fail("unexpected message %u from the runtime", msg.type);
+}
+
+void setns_all(const Plan &plan) {
+  // Open every path before joining anything: once in another mount
+  // namespace the host paths may no longer resolve.
+  struct Opened {
+    uint64_t type;
+    int fd;
+    const std::string *path;
+  };
+  std::vector<Opened> opened;
+  for (const auto &j : plan.ns_join) {
+    int fd = open(j.path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) fail_errno("open %s namespace %s", ns_name(j.type), j.path.c_str());
+    opened.push_back({j.type, fd, &j.path});
+  }
+  // The user namespace goes first: it grants the rights to join the rest.
+  for (int pass = 0; pass < 2; pass++) {
+    for (const auto &o : opened) {
+      bool is_user = o.type == CLONE_NEWUSER;
+      if ((pass == 0) != is_user) continue;
+      if (sys::setns(o.fd, static_cast<int>(o.type)) < 0) fail_errno("setns %s namespace %s", ns_name(o.type), o.path->c_str());
+      close(o.fd);
+    }
+  }
+}
+
+}  // namespace
+
+void enter_namespaces(const Plan &plan, const Channel &channel) {
+  setns_all(plan);
+
+  if ((plan.ns_new & CLONE_NEWUSER) != 0) {
+    if (unshare(CLONE_NEWUSER) < 0) fail_errno("unshare user namespace");
+  }
+  if (plan.uid_map_needed) {
+    // Only the parent, outside, may write our id maps.
+    uint32_t pid = static_cast<uint32_t>(getpid());
+    if (!channel.send_u32(proto::kMsgUsernsReady, pid)) fail_errno("send to runtime");
+    wait_for(channel, proto::kMsgUsernsMapped);
+    if (setresgid(0, 0, 0) < 0) fail_errno("setresgid 0 in the user namespace");
+    if (setresuid(0, 0, 0) < 0) fail_errno("setresuid 0 in the user namespace");
+  }
+
+  uint64_t rest = plan.ns_new & ~static_cast<uint64_t>(CLONE_NEWUSER);
+  if (rest != 0 && unshare(static_cast<int>(rest)) < 0) fail_errno("unshare namespaces (flags 0x%llx)", static_cast<unsigned long long>(rest));
+
+  // CLONE_PARENT makes the container process a sibling: the runtime that
+  // spawned us reaps it and sees its exit status.
+  long pid = syscall(SYS_clone, CLONE_PARENT | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
+  if (pid < 0) fail_errno("clone container process");
+  if (pid > 0) {
+    channel.send_u32(proto::kMsgChildPid, static_cast<uint32_t>(pid));
+    _exit(0);
+  }
+}
+
+}  // namespace tsrun::init

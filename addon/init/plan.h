@@ -1,0 +1,84 @@
+// The decoded plan: everything tsrun-init needs to build the container,
+// already resolved by the TypeScript side into flags and numbers.
+#pragma once
+#include <stdint.h>
+#include <string>
+#include <vector>
+
+namespace tsrun::init {
+
+struct NamespaceJoin {
+  uint64_t type = 0;  // CLONE_NEW* flag
+  std::string path;
+};
+
+struct MountEntry {
+  std::string source, destination, type, data;
+  uint64_t flags = 0;
+  uint64_t propagation = 0;
+  uint64_t attr_set = 0, attr_clr = 0;
+  bool recursive_attr = false;
+};
+
+struct DeviceEntry {
+  std::string path;
+  uint64_t mode = 0, rdev = 0, uid = 0, gid = 0;
+  bool bind_fallback = true;
+};
+
+struct SymlinkEntry {
+  std::string path, target;
+};
+
+struct Rlimit {
+  uint64_t type = 0, soft = 0, hard = 0;
+};
+
+struct KeyValue {
+  std::string key, value;
+};
+
+struct Plan {
+  uint64_t mode = 0;
+  uint64_t ns_new = 0;
+  std::vector<NamespaceJoin> ns_join;
+  bool uid_map_needed = false;
+
+  std::string rootfs;
+  bool root_readonly = false;
+  uint64_t root_propagation = 0;
+  uint64_t host_propagation = 0;
+  bool no_pivot = false;
+  std::vector<MountEntry> mounts;
+  std::vector<DeviceEntry> devices;
+  std::vector<SymlinkEntry> symlinks;
+  std::vector<std::string> masked_paths, readonly_paths;
+  bool has_hostname = false, has_domainname = false;
+  std::string hostname, domainname;
+  std::vector<KeyValue> sysctls;
+
+  std::vector<std::string> args, env;
+  std::string cwd = "/";
+  uint64_t uid = 0, gid = 0;
+  std::vector<uint64_t> additional_gids;
+  bool has_umask = false;
+  uint64_t umask = 022;
+  bool no_new_privs = false;
+  bool has_oom_score_adj = false;
+  int64_t oom_score_adj = 0;
+  bool caps_present = false;
+  uint64_t cap_bounding = 0, cap_effective = 0, cap_permitted = 0, cap_inheritable = 0, cap_ambient = 0;
+  std::vector<Rlimit> rlimits;
+  uint64_t preserve_fds = 0;
+  std::vector<uint8_t> seccomp_bpf;
+  bool terminal = false;
+  bool setsid = true;
+  bool new_keyring = true;
+  std::string exec_fifo_name;
+  uint64_t console_rows = 0, console_cols = 0;
+};
+
+// Decodes a plan; on malformed input returns false and names the problem.
+bool decode_plan(const uint8_t *data, size_t size, Plan &plan, std::string &error);
+
+}  // namespace tsrun::init

@@ -1,0 +1,16 @@
+// Builds the container's filesystem view: mounts, devices, masked and
+// read-only paths, then pivots into it.
+#pragma once
+#include "plan.h"
+
+namespace tsrun::init {
+
+// Runs in the container's new mount namespace, before pivot_root. Returns an
+// O_DIRECTORY fd of the prepared rootfs.
+int prepare_rootfs(const Plan &plan);
+
+// Switches "/" to the prepared rootfs and applies the options that act on
+// the final root (readonly, propagation).
+void enter_rootfs(const Plan &plan, int rootfd);
+
+}  // namespace tsrun::init

@@ -1,0 +1,161 @@
+// The N-API surface of tsrun's native part. Every function is a thin,
+// synchronous wrapper (plus one async wait); src/native/ is the only
+// TypeScript that imports this module.
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <napi.h>
+
+#include "messages.h"
+#include "process_ops.h"
+#include "spawn.h"
+
+namespace {
+
+using namespace tsrun::addon;
+
+Napi::Error errno_error(Napi::Env env, const char *syscall, int err, const std::string &path = "") {
+  std::string text = syscall;
+  if (!path.empty()) text += " " + path;
+  std::string reason = strerror(err);
+  if (!reason.empty()) reason[0] = static_cast<char>(tolower(reason[0]));
+  text += ": " + reason;
+  Napi::Error e = Napi::Error::New(env, text);
+  e.Set("errno", Napi::Number::New(env, err));
+  e.Set("syscall", Napi::String::New(env, syscall));
+  const char *code = strerrorname_np(err);
+  if (code != nullptr) e.Set("code", Napi::String::New(env, code));
+  return e;
+}
+
+int int_arg(const Napi::CallbackInfo &info, size_t i) { return info[i].As<Napi::Number>().Int32Value(); }
+
+Napi::Value SpawnInit(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  SpawnedInit s;
+  if (!spawn_init(static_cast<unsigned>(int_arg(info, 0)), s)) throw errno_error(env, "spawn tsrun-init", errno);
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("pid", s.pid);
+  o.Set("pidfd", s.pidfd);
+  o.Set("syncFd", s.sync_fd);
+  return o;
+}
+
+Napi::Value SendMessage(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  int fd = int_arg(info, 0);
+  uint32_t type = info[1].As<Napi::Number>().Uint32Value();
+  auto payload = info[2].As<Napi::Uint8Array>();
+  std::vector<int> fds;
+  auto arr = info[3].As<Napi::Array>();
+  for (uint32_t i = 0; i < arr.Length(); i++) fds.push_back(arr.Get(i).As<Napi::Number>().Int32Value());
+  int rc = send_message(fd, type, payload.Data(), static_cast<uint32_t>(payload.ByteLength()), fds);
+  if (rc != 0) throw errno_error(env, "sendmsg", rc);
+  return env.Undefined();
+}
+
+Napi::Value ReceiveMessage(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  Message m;
+  int rc = receive_message(int_arg(info, 0), int_arg(info, 1), m);
+  if (rc == EPIPE) return env.Null();
+  if (rc != 0) throw errno_error(env, "recvmsg", rc);
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("type", m.type);
+  o.Set("payload", Napi::Buffer<uint8_t>::Copy(env, m.payload.data(), m.payload.size()));
+  Napi::Array fds = Napi::Array::New(env, m.fds.size());
+  for (size_t i = 0; i < m.fds.size(); i++) fds.Set(static_cast<uint32_t>(i), m.fds[i]);
+  o.Set("fds", fds);
+  return o;
+}
+
+Napi::Value PidfdOpen(const Napi::CallbackInfo &info) {
+  int fd = pidfd_open(int_arg(info, 0));
+  if (fd < 0) throw errno_error(info.Env(), "pidfd_open", errno);
+  fcntl(fd, F_SETFD, FD_CLOEXEC);
+  return Napi::Number::New(info.Env(), fd);
+}
+
+Napi::Value PidfdSendSignal(const Napi::CallbackInfo &info) {
+  if (pidfd_send_signal(int_arg(info, 0), int_arg(info, 1)) < 0) throw errno_error(info.Env(), "pidfd_send_signal", errno);
+  return info.Env().Undefined();
+}
+
+Napi::Value StatusObject(Napi::Env env, const ExitStatus &s) {
+  if (!s.exited) return env.Null();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("code", s.code);
+  o.Set("signal", s.signal);
+  return o;
+}
+
+Napi::Value WaitPidfd(const Napi::CallbackInfo &info) {
+  ExitStatus s;
+  int rc = wait_pidfd(int_arg(info, 0), info[1].ToBoolean().Value(), s);
+  if (rc != 0) throw errno_error(info.Env(), "waitid", rc);
+  return StatusObject(info.Env(), s);
+}
+
+// Waits on a worker thread so the event loop can keep forwarding signals.
+class WaitWorker : public Napi::AsyncWorker {
+ public:
+  WaitWorker(Napi::Env env, int pidfd) : Napi::AsyncWorker(env), pidfd_(pidfd), deferred_(Napi::Promise::Deferred::New(env)) {}
+  Napi::Promise promise() { return deferred_.Promise(); }
+  void Execute() override { rc_ = wait_pidfd(pidfd_, false, status_); }
+  void OnOK() override {
+    if (rc_ != 0) deferred_.Reject(errno_error(Env(), "waitid", rc_).Value());
+    else deferred_.Resolve(StatusObject(Env(), status_));
+  }
+
+ private:
+  int pidfd_;
+  int rc_ = 0;
+  ExitStatus status_{};
+  Napi::Promise::Deferred deferred_;
+};
+
+Napi::Value WaitPidfdAsync(const Napi::CallbackInfo &info) {
+  auto *w = new WaitWorker(info.Env(), int_arg(info, 0));
+  Napi::Promise p = w->promise();
+  w->Queue();
+  return p;
+}
+
+Napi::Value Mkfifo(const Napi::CallbackInfo &info) {
+  std::string path = info[0].As<Napi::String>().Utf8Value();
+  if (mkfifo(path.c_str(), static_cast<mode_t>(int_arg(info, 1))) < 0) throw errno_error(info.Env(), "mkfifo", errno, path);
+  return info.Env().Undefined();
+}
+
+Napi::Value OpenDirPath(const Napi::CallbackInfo &info) {
+  std::string path = info[0].As<Napi::String>().Utf8Value();
+  int fd = open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) throw errno_error(info.Env(), "open", errno, path);
+  return Napi::Number::New(info.Env(), fd);
+}
+
+Napi::Value CloseFd(const Napi::CallbackInfo &info) {
+  close(int_arg(info, 0));
+  return info.Env().Undefined();
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("spawnInit", Napi::Function::New(env, SpawnInit));
+  exports.Set("sendMessage", Napi::Function::New(env, SendMessage));
+  exports.Set("receiveMessage", Napi::Function::New(env, ReceiveMessage));
+  exports.Set("pidfdOpen", Napi::Function::New(env, PidfdOpen));
+  exports.Set("pidfdSendSignal", Napi::Function::New(env, PidfdSendSignal));
+  exports.Set("waitPidfd", Napi::Function::New(env, WaitPidfd));
+  exports.Set("waitPidfdAsync", Napi::Function::New(env, WaitPidfdAsync));
+  exports.Set("mkfifo", Napi::Function::New(env, Mkfifo));
+  exports.Set("openDirPath", Napi::Function::New(env, OpenDirPath));
+  exports.Set("closeFd", Napi::Function::New(env, CloseFd));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(tsrun_native, Init)

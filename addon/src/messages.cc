@@ -1,0 +1,144 @@
+#include "messages.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../common/protocol.h"
+
+namespace tsrun::addon {
+namespace {
+
+int64_t now_ms() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+// Waits until fd is readable; 0, ETIMEDOUT or an errno value.
+int wait_readable(int fd, int64_t deadline) {
+  for (;;) {
+    int timeout = -1;
+    if (deadline >= 0) {
+      int64_t left = deadline - now_ms();
+      if (left <= 0) return ETIMEDOUT;
+      timeout = static_cast<int>(left);
+    }
+    struct pollfd p = {fd, POLLIN, 0};
+    int r = poll(&p, 1, timeout);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    if (r == 0) return ETIMEDOUT;
+    return 0;
+  }
+}
+
+int read_exact(int fd, uint8_t *p, size_t n, int64_t deadline) {
+  while (n > 0) {
+    int w = wait_readable(fd, deadline);
+    if (w != 0) return w;
+    ssize_t r = read(fd, p, n);
+    if (r < 0) {
+      if (errno == EINTR || errno == EAGAIN) continue;
+      return errno;
+    }
+    if (r == 0) return EPIPE;
+    p += r;
+    n -= static_cast<size_t>(r);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int send_message(int fd, uint32_t type, const uint8_t *data, uint32_t len, const std::vector<int> &fds) {
+  uint32_t header[2] = {type, len};
+  struct iovec iov[2] = {{header, sizeof header}, {const_cast<uint8_t *>(data), len}};
+  std::vector<char> control(fds.empty() ? 0 : CMSG_SPACE(sizeof(int) * fds.size()));
+  struct msghdr msg = {};
+  msg.msg_iov = iov;
+  msg.msg_iovlen = len > 0 ? 2 : 1;
+  if (!fds.empty()) {
+    msg.msg_control = control.data();
+    msg.msg_controllen = control.size();
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
+    memcpy(CMSG_DATA(c), fds.data(), sizeof(int) * fds.size());
+  }
+  size_t total = sizeof header + len;
+  ssize_t sent;
+  do {
+    sent = sendmsg(fd, &msg, MSG_NOSIGNAL);
+  } while (sent < 0 && errno == EINTR);
+  if (sent < 0) return errno;
+  // The fds went with the first bytes; push any remainder plainly.
+  size_t done = static_cast<size_t>(sent);
+  while (done < total) {
+    const uint8_t *base;
+    size_t off;
+    if (done < sizeof header) {
+      base = reinterpret_cast<const uint8_t *>(header) + done;
+      off = sizeof header - done;
+    } else {
+      base = data + (done - sizeof header);
+      off = total - done;
+    }
+    ssize_t w = send(fd, base, off, MSG_NOSIGNAL);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    done += static_cast<size_t>(w);
+  }
+  return 0;
+}
+
+int receive_message(int fd, int timeout_ms, Message &out) {
+  int64_t deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+  int w = wait_readable(fd, deadline);
+  if (w != 0) return w;
+  uint32_t header[2];
+  char control[CMSG_SPACE(sizeof(int) * 16)];
+  struct iovec iov = {header, sizeof header};
+  struct msghdr msg = {};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  ssize_t r;
+  do {
+    r = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
+  } while (r < 0 && errno == EINTR);
+  if (r < 0) return errno;
+  if (r == 0) return EPIPE;
+  out.fds.clear();
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+    size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    const int *fds = reinterpret_cast<const int *>(CMSG_DATA(c));
+    for (size_t i = 0; i < count; i++) out.fds.push_back(fds[i]);
+  }
+  int rc = 0;
+  if (static_cast<size_t>(r) < sizeof header)
+    rc = read_exact(fd, reinterpret_cast<uint8_t *>(header) + r, sizeof header - static_cast<size_t>(r), deadline);
+  if (rc == 0 && ((msg.msg_flags & MSG_CTRUNC) != 0 || header[1] > proto::kMaxMessage)) rc = EPROTO;
+  if (rc == 0) {
+    out.type = header[0];
+    out.payload.resize(header[1]);
+    if (header[1] > 0) rc = read_exact(fd, out.payload.data(), header[1], deadline);
+  }
+  if (rc != 0) {
+    for (int f : out.fds) close(f);
+    out.fds.clear();
+  }
+  return rc;
+}
+
+}  // namespace tsrun::addon

@@ -1,0 +1,18 @@
+// Starting tsrun-init from a multi-threaded runtime: posix_spawn (a vfork
+// underneath) whose child only rearranges fds and execs the sealed image.
+#pragma once
+#include <sys/types.h>
+
+namespace tsrun::addon {
+
+struct SpawnedInit {
+  pid_t pid;
+  int pidfd;
+  int sync_fd;  // our end of the sync socket
+};
+
+// fds 0..2 are inherited, 3..3+preserve_fds-1 are passed on as they are,
+// the sync socket lands right after them. Returns false with errno set.
+bool spawn_init(unsigned preserve_fds, SpawnedInit &out);
+
+}  // namespace tsrun::addon

@@ -1,0 +1,104 @@
+// The container's cgroups across every hierarchy of the host: created before
+// the container's first process runs, removed on delete.
+import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
+
+import { RuntimeError } from '../errors.js';
+import { type Hierarchy, hierarchyKey, hostHierarchies, parseProcCgroup } from './hierarchy.js';
+import { containerCgroupPath } from './paths.js';
+
+/** hierarchy mountpoint -> absolute directory of the container's cgroup */
+export type CgroupPaths = Record<string, string>;
+
+function ownCgroups(): Map<string, string> {
+  return parseProcCgroup(readFileSync('/proc/self/cgroup', 'utf8'));
+}
+
+/** Absolute cgroup directories for a container, one per hierarchy. */
+export function resolveCgroupPaths(cgroupsPath: string | undefined, id: string, hierarchies: Hierarchy[] = hostHierarchies()): CgroupPaths {
+  const own = cgroupsPath && !cgroupsPath.startsWith('/') ? ownCgroups() : new Map<string, string>();
+  const out: CgroupPaths = {};
+  for (const h of hierarchies) {
+    const inHierarchy = containerCgroupPath(cgroupsPath, id, own.get(hierarchyKey(h)) ?? '/');
+    // A mount of a sub-tree (root != "/") shows paths relative to that root.
+    const rel = h.root !== '/' && inHierarchy.startsWith(h.root) ? inHierarchy.slice(h.root.length) : inHierarchy;
+    out[h.mountpoint] = join(h.mountpoint, rel);
+  }
+  return out;
+}
+
+// A new cpuset cgroup starts with no cpus and mems: copy the parent's, level
+// by level, or no process could join it.
+function inheritCpuset(mountpoint: string, dir: string): void {
+  const rel = posix.relative(mountpoint, dir).split('/').filter(Boolean);
+  let current = mountpoint;
+  for (const part of rel) {
+    const parent = current;
+    current = join(current, part);
+    for (const file of ['cpuset.cpus', 'cpuset.mems']) {
+      const path = join(current, file);
+      if (!existsSync(path)) continue;
+      if (readFileSync(path, 'utf8').trim() === '') writeFileSync(path, readFileSync(join(parent, file), 'utf8').trim());
+    }
+  }
+}
+
+export function createCgroups(paths: CgroupPaths): void {
+  for (const [mountpoint, dir] of Object.entries(paths)) {
+    try {
+      mkdirSync(dir, { recursive: true });
+      if (mountpoint.endsWith('/cpuset') || existsSync(join(dir, 'cpuset.cpus'))) inheritCpuset(mountpoint, dir);
+    } catch (e) {
+      throw new RuntimeError(`create cgroup ${dir}: ${(e as Error).message}`);
+    }
+  }
+}
+
+export function addProcess(paths: CgroupPaths, pid: number): void {
+  for (const dir of Object.values(paths)) {
+    try {
+      writeFileSync(join(dir, 'cgroup.procs'), String(pid));
+    } catch (e) {
+      throw new RuntimeError(`join cgroup ${dir}: ${(e as Error).message}`);
+    }
+  }
+}
+
+/** Pids still in the container's cgroups (any hierarchy that lists them). */
+export function cgroupPids(paths: CgroupPaths): number[] {
+  const pids = new Set<number>();
+  for (const dir of Object.values(paths)) {
+    try {
+      for (const line of readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n')) {
+        if (line) pids.add(Number(line));
+      }
+    } catch {
+      // hierarchy gone or not ours
+    }
+  }
+  return [...pids];
+}
+
+function sleepMs(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Removes the container's cgroup directories; waits briefly for exiting tasks. */
+export function destroyCgroups(paths: CgroupPaths): void {
+  for (const dir of Object.values(paths)) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        rmdirSync(dir);
+        break;
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') break;
+        if (code === 'EBUSY' && attempt < 50) {
+          sleepMs(10);
+          continue;
+        }
+        throw new RuntimeError(`remove cgroup ${dir}: ${(e as Error).message}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,50 @@
+// The tsrun command line: global flags, then one module per command. Each
+// command loads its runtime code only when it runs.
+import yargs from 'yargs/yargs';
+
+import { configureLogger } from '../log/logger.js';
+import { createCommand } from './commands/create.js';
+import { deleteCommand } from './commands/delete.js';
+import { killCommand } from './commands/kill.js';
+import { listCommand } from './commands/list.js';
+import { runCommand } from './commands/run.js';
+import { specCommand } from './commands/spec.js';
+import { startCommand } from './commands/start.js';
+import { stateCommand } from './commands/state.js';
+import { reportFailure } from './fail.js';
+import { type GlobalArgs, withGlobals } from './globals.js';
+import { VERSION_TEXT } from './version.js';
+
+export async function main(argv: string[]): Promise<void> {
+  if (argv.length === 1 && (argv[0] === '-v' || argv[0] === '--version' || argv[0] === 'version')) {
+    process.stdout.write(VERSION_TEXT);
+    return;
+  }
+  const parser = withGlobals(yargs(argv))
+    .scriptName('tsrun')
+    .usage('tsrun [global options] command [command options] <container-id>')
+    .command(createCommand)
+    .command(startCommand)
+    .command(stateCommand)
+    .command(killCommand)
+    .command(deleteCommand)
+    .command(runCommand)
+    .command(listCommand)
+    .command(specCommand)
+    .middleware((args: GlobalArgs) => {
+      configureLogger({ file: args.log, format: args['log-format'], debug: args.debug });
+      if (args['systemd-cgroup']) throw new Error('systemd cgroup driver requested but systemd is not running as init');
+    })
+    .demandCommand(1, 'a command is required')
+    .strict()
+    .version(false)
+    .help('help')
+    .alias('h', 'help')
+    .parserConfiguration({ 'unknown-options-as-args': false, 'halt-at-non-option': false })
+    .fail((msg, err) => reportFailure(err ?? new Error(msg)));
+  try {
+    await parser.parseAsync();
+  } catch (e) {
+    reportFailure(e);
+  }
+}

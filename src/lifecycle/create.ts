@@ -1,0 +1,190 @@
+// create: builds the container and leaves its first process waiting for
+// `start`. On any failure nothing is left behind: no process, no cgroup, no
+// state directory.
+import { renameSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+
+import { cgroupMountPlan } from '../cgroups/container-mounts.js';
+import { hostHierarchies } from '../cgroups/hierarchy.js';
+import { addProcess, createCgroups, destroyCgroups, resolveCgroupPaths, type CgroupPaths } from '../cgroups/manager.js';
+import { RuntimeError } from '../errors.js';
+import { native, type Native } from '../native/index.js';
+import { buildPlan } from '../plan/build.js';
+import { encodePlan } from '../plan/encode.js';
+import { Msg } from '../plan/protocol.js';
+import type { Spec } from '../spec/types.js';
+import { loadSpec } from '../spec/validate.js';
+import { checkContainerId } from '../state/id.js';
+import { readProcStat } from '../state/process-identity.js';
+import { EXEC_FIFO, type ContainerRecord, type StateStore } from '../state/store.js';
+import { storeFor, type RuntimeOptions } from './options.js';
+
+export interface CreateOptions extends RuntimeOptions {
+  id: string;
+  /** bundle directory; default the current directory */
+  bundle?: string;
+  pidFile?: string;
+  consoleSocket?: string;
+  noPivot?: boolean;
+  noNewKeyring?: boolean;
+  preserveFds?: number;
+}
+
+/** How long init may take to build the container before we give up. */
+const INIT_TIMEOUT_MS = 60_000;
+
+export interface CreatedContainer {
+  record: ContainerRecord;
+  /** pidfd of the container process, which is our child */
+  pidfd: number;
+}
+
+export function writePidFile(path: string, pid: number): void {
+  const abs = resolve(path);
+  const tmp = join(dirname(abs), `.${basename(abs)}.${process.pid}`);
+  writeFileSync(tmp, String(pid));
+  renameSync(tmp, abs);
+}
+
+/** Tracks what a create has set up so far, to undo it on failure. */
+class Undo {
+  bootstrap?: { pid: number; pidfd: number };
+  containerPidfd?: number;
+  cgroups?: CgroupPaths;
+  stateDir = false;
+
+  constructor(
+    private readonly n: Native,
+    private readonly store: StateStore,
+    private readonly id: string,
+  ) {}
+
+  run(): void {
+    for (const p of [this.bootstrap?.pidfd, this.containerPidfd]) {
+      if (p === undefined) continue;
+      try {
+        this.n.pidfdSendSignal(p, 9);
+      } catch {
+        // already gone
+      }
+      try {
+        this.n.waitPidfd(p, false);
+      } catch {
+        // reaped already
+      }
+      this.n.closeFd(p);
+    }
+    if (this.cgroups) {
+      try {
+        destroyCgroups(this.cgroups);
+      } catch {
+        // best effort: the error that brought us here matters more
+      }
+    }
+    if (this.stateDir) this.store.remove(this.id);
+  }
+}
+
+function talkToInit(n: Native, syncFd: number, undo: Undo): number {
+  let containerPid = 0;
+  for (;;) {
+    let msg;
+    try {
+      msg = n.receiveMessage(syncFd, INIT_TIMEOUT_MS);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ETIMEDOUT') throw new RuntimeError('timed out waiting for the container process to be set up');
+      throw e;
+    }
+    if (msg === null) throw new RuntimeError('container init exited before it was set up');
+    switch (msg.type) {
+      case Msg.ChildPid:
+        containerPid = new DataView(msg.payload.buffer, msg.payload.byteOffset, 4).getUint32(0, true);
+        undo.containerPidfd = n.pidfdOpen(containerPid);
+        break;
+      case Msg.Error:
+        throw new RuntimeError(`unable to start container process: ${new TextDecoder().decode(msg.payload)}`);
+      case Msg.Created:
+        if (!containerPid) throw new RuntimeError('container init reported success without a process');
+        return containerPid;
+      default:
+        throw new RuntimeError(`unexpected message ${msg.type} from container init`);
+    }
+  }
+}
+
+/** Creates the container; the returned pidfd lets `run` wait for it. */
+export function createContainer(opts: CreateOptions, spec?: Spec): CreatedContainer {
+  checkContainerId(opts.id);
+  const bundle = resolve(opts.bundle ?? '.');
+  const config = spec ?? loadSpec(bundle);
+  const store = storeFor(opts);
+  const n = native();
+  const dir = store.claim(opts.id);
+  const undo = new Undo(n, store, opts.id);
+  undo.stateDir = true;
+  try {
+    n.mkfifo(join(dir, EXEC_FIFO), 0o622);
+    const hierarchies = hostHierarchies();
+    const cgroupPaths = resolveCgroupPaths(config.linux?.cgroupsPath, opts.id, hierarchies);
+    const plan = buildPlan(config, {
+      bundle,
+      execFifoName: EXEC_FIFO,
+      preserveFds: opts.preserveFds ?? 0,
+      noPivot: opts.noPivot === true,
+      noNewKeyring: opts.noNewKeyring === true,
+      cgroupMounts: (destination, readonly) => cgroupMountPlan(destination, readonly, hierarchies, cgroupPaths),
+    });
+    const payload = encodePlan(plan);
+
+    createCgroups(cgroupPaths);
+    undo.cgroups = cgroupPaths;
+
+    const init = n.spawnInit(plan.preserveFds);
+    undo.bootstrap = { pid: init.pid, pidfd: init.pidfd };
+    let containerPid: number;
+    try {
+      addProcess(cgroupPaths, init.pid);
+      const dirFd = n.openDirPath(dir);
+      try {
+        n.sendMessage(init.syncFd, Msg.Plan, payload, [dirFd]);
+      } finally {
+        n.closeFd(dirFd);
+      }
+      containerPid = talkToInit(n, init.syncFd, undo);
+    } finally {
+      n.closeFd(init.syncFd);
+    }
+    n.waitPidfd(init.pidfd, false);
+    n.closeFd(init.pidfd);
+    undo.bootstrap = undefined;
+
+    const stat = readProcStat(containerPid);
+    if (!stat) throw new RuntimeError('container process exited during create');
+    const record: ContainerRecord = {
+      id: opts.id,
+      pid: containerPid,
+      pidStartTime: stat.startTime,
+      bundle,
+      rootfs: plan.rootfs,
+      created: new Date().toISOString(),
+      owner: '',
+      ociVersion: config.ociVersion,
+      annotations: config.annotations ?? {},
+      cgroupPaths,
+      createdComplete: true,
+    };
+    store.write(record);
+    if (opts.pidFile) writePidFile(opts.pidFile, containerPid);
+    const pidfd = undo.containerPidfd!;
+    return { record, pidfd };
+  } catch (e) {
+    undo.run();
+    throw e;
+  }
+}
+
+export function create(opts: CreateOptions): ContainerRecord {
+  const { record, pidfd } = createContainer(opts);
+  native().closeFd(pidfd);
+  return record;
+}

@@ -1,0 +1,49 @@
+// delete: removes a stopped container's cgroups and state; with force, a
+// live one is killed first.
+import { cgroupPids, destroyCgroups } from '../cgroups/manager.js';
+import { ContainerNotFoundError, RuntimeError } from '../errors.js';
+import { isSameProcessAlive } from '../state/process-identity.js';
+import type { ContainerRecord } from '../state/store.js';
+import { signalAll, signalProcess } from './kill.js';
+import { storeFor, type RuntimeOptions } from './options.js';
+import { containerStatus } from './status.js';
+
+function sleepMs(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function killEverything(record: ContainerRecord): void {
+  signalProcess(record.pid, record.pidStartTime, 9);
+  signalAll(record, 9);
+  for (let i = 0; i < 1000; i++) {
+    if (!isSameProcessAlive(record.pid, record.pidStartTime) && cgroupPids(record.cgroupPaths).length === 0) return;
+    sleepMs(5);
+    if (i % 20 === 19) signalAll(record, 9);
+  }
+  throw new RuntimeError('container processes did not exit after SIGKILL');
+}
+
+export function deleteContainer(opts: RuntimeOptions & { id: string; force?: boolean }): void {
+  const store = storeFor(opts);
+  let record: ContainerRecord;
+  try {
+    record = store.read(opts.id);
+  } catch (e) {
+    if (e instanceof ContainerNotFoundError && opts.force) {
+      // A half-created container may still have a directory to clear.
+      store.remove(opts.id);
+      return;
+    }
+    throw e;
+  }
+  const status = containerStatus(store, record);
+  if (status !== 'stopped') {
+    if (!opts.force) throw new RuntimeError(`cannot delete container ${opts.id} that is not stopped: ${status}`);
+    killEverything(record);
+  } else if (cgroupPids(record.cgroupPaths).length > 0) {
+    // The first process is gone but some of its children live on.
+    killEverything(record);
+  }
+  destroyCgroups(record.cgroupPaths);
+  store.remove(opts.id);
+}

@@ -1,0 +1,48 @@
+// state and list: the OCI state of containers, plus runc's extra fields.
+import type { ContainerStatus, OciState } from '../spec/types.js';
+import { storeFor, type RuntimeOptions } from './options.js';
+import { containerStatus } from './status.js';
+import type { ContainerRecord, StateStore } from '../state/store.js';
+
+export interface ContainerState extends OciState {
+  rootfs: string;
+  created: string;
+  owner: string;
+}
+
+/** The ociVersion tsrun implements, reported in every state. */
+export const OCI_VERSION = '1.3.0';
+
+function toState(store: StateStore, record: ContainerRecord): ContainerState {
+  const status: ContainerStatus = containerStatus(store, record);
+  const state: ContainerState = {
+    ociVersion: OCI_VERSION,
+    id: record.id,
+    pid: status === 'stopped' ? 0 : record.pid,
+    status,
+    bundle: record.bundle,
+    rootfs: record.rootfs,
+    created: record.created,
+    owner: record.owner,
+  };
+  if (Object.keys(record.annotations).length > 0) state.annotations = record.annotations;
+  return state;
+}
+
+export function state(opts: RuntimeOptions & { id: string }): ContainerState {
+  const store = storeFor(opts);
+  return toState(store, store.read(opts.id));
+}
+
+export function list(opts: RuntimeOptions = {}): ContainerState[] {
+  const store = storeFor(opts);
+  const out: ContainerState[] = [];
+  for (const id of store.ids()) {
+    try {
+      out.push(toState(store, store.read(id)));
+    } catch {
+      // a container being created or deleted right now
+    }
+  }
+  return out;
+}

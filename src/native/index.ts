@@ -1,0 +1,75 @@
+// The one door to the native addon. Everything else imports this typed
+// facade, never the .node file, so it can be replaced by a fake in tests.
+import { existsSync, realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface SpawnedInit {
+  pid: number;
+  pidfd: number;
+  syncFd: number;
+}
+
+export interface ReceivedMessage {
+  type: number;
+  payload: Uint8Array;
+  fds: number[];
+}
+
+export interface ExitStatus {
+  /** exit code, or -1 when a signal ended the process */
+  code: number;
+  /** the signal that ended it, or 0 */
+  signal: number;
+}
+
+export interface Native {
+  spawnInit(preserveFds: number): SpawnedInit;
+  sendMessage(fd: number, type: number, payload: Uint8Array, fds: number[]): void;
+  /** null at end of stream; throws with code ETIMEDOUT after timeoutMs (-1: forever) */
+  receiveMessage(fd: number, timeoutMs: number): ReceivedMessage | null;
+  pidfdOpen(pid: number): number;
+  pidfdSendSignal(pidfd: number, signal: number): void;
+  /** null when nohang and the process still runs */
+  waitPidfd(pidfd: number, nohang: boolean): ExitStatus | null;
+  waitPidfdAsync(pidfd: number): Promise<ExitStatus>;
+  mkfifo(path: string, mode: number): void;
+  openDirPath(path: string): number;
+  closeFd(fd: number): void;
+}
+
+const ADDON = 'addon/build/Release/tsrun_native.node';
+
+function candidates(): string[] {
+  const list: string[] = [];
+  if (process.env.TSRUN_NATIVE) list.push(process.env.TSRUN_NATIVE);
+  // bin/tsrun (compiled) sits next to build/; dist/native/ and src/native/ two levels down.
+  try {
+    list.push(join(dirname(realpathSync(process.execPath)), '..', ADDON));
+  } catch {
+    // no execPath to follow
+  }
+  if (typeof import.meta.url === 'string' && import.meta.url.startsWith('file:')) {
+    list.push(join(dirname(fileURLToPath(import.meta.url)), '..', '..', ADDON));
+  }
+  return list;
+}
+
+let loaded: Native | undefined;
+
+export function native(): Native {
+  if (loaded) return loaded;
+  for (const path of candidates()) {
+    if (existsSync(path)) {
+      loaded = createRequire(import.meta.url)(path) as Native;
+      return loaded;
+    }
+  }
+  throw new Error(`tsrun native addon not found (looked for ${ADDON}); run make`);
+}
+
+/** Swaps in a fake for unit tests. */
+export function setNativeForTesting(fake: Native | undefined): void {
+  loaded = fake;
+}

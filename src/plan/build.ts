@@ -1,0 +1,220 @@
+// Turns a validated config into the plan tsrun-init carries out. Everything
+// that can be decided without touching the rootfs is decided here.
+import { statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+
+import { PlanError } from '../errors.js';
+import type { Mount, Namespace, Spec } from '../spec/types.js';
+import { capabilityMask, UnknownCapabilityError } from './capabilities.js';
+import { DEFAULT_SYMLINKS, planDevices } from './devices.js';
+import { bindAttributes, MS, parseMountOptions } from './mount-options.js';
+import { CLONE_FLAGS } from './namespaces.js';
+import { RLIMITS } from './rlimits.js';
+import type { CapabilitySets, Plan, PlanMount } from './types.js';
+
+export interface PlanContext {
+  bundle: string;
+  execFifoName: string;
+  preserveFds: number;
+  noPivot: boolean;
+  noNewKeyring: boolean;
+  /** Expands a mount of type "cgroup"/"cgroup2" into what gives the container its own cgroups. */
+  cgroupMounts(destination: string, readonly: boolean): { mounts: PlanMount[]; symlinks: { path: string; target: string }[] };
+}
+
+const ROOTFS_PROPAGATION: Record<string, bigint> = {
+  private: MS.PRIVATE,
+  shared: MS.SHARED,
+  slave: MS.SLAVE,
+  unbindable: MS.UNBINDABLE,
+};
+
+function planNamespaces(namespaces: readonly Namespace[]): Pick<Plan, 'newNamespaces' | 'joinNamespaces'> {
+  let newNamespaces = 0;
+  const joinNamespaces: Plan['joinNamespaces'] = [];
+  const seen = new Set<string>();
+  namespaces.forEach((ns, i) => {
+    const flag = CLONE_FLAGS[ns.type];
+    if (seen.has(ns.type)) throw new PlanError(`/linux/namespaces/${i}/type`, `duplicate namespace type ${ns.type}`);
+    seen.add(ns.type);
+    if (ns.path) {
+      if (!isAbsolute(ns.path)) throw new PlanError(`/linux/namespaces/${i}/path`, `namespace path must be absolute: ${ns.path}`);
+      joinNamespaces.push({ flag, path: ns.path });
+    } else {
+      newNamespaces |= flag;
+    }
+  });
+  return { newNamespaces, joinNamespaces };
+}
+
+function planMount(m: Mount, index: number, bundle: string): PlanMount {
+  const pointer = `/mounts/${index}`;
+  if (!isAbsolute(m.destination)) throw new PlanError(`${pointer}/destination`, `mount destination must be absolute: ${m.destination}`);
+  const parsed = parseMountOptions(m.options);
+  if (parsed.unsupported.length > 0)
+    throw new PlanError(`${pointer}/options`, `mount option ${parsed.unsupported[0]} is not supported by tsrun yet`);
+  if (m.uidMappings || m.gidMappings) throw new PlanError(`${pointer}/uidMappings`, 'idmapped mounts are not supported by tsrun yet');
+  const type = m.type ?? '';
+  const isBind = (parsed.flags & MS.BIND) !== 0n || type === 'bind';
+  let source = m.source ?? '';
+  if (isBind) {
+    // Bind sources are host paths; a relative one is taken from the bundle.
+    if (!source) throw new PlanError(`${pointer}/source`, 'a bind mount needs a source');
+    if (!isAbsolute(source)) source = resolve(bundle, source);
+    const flags = parsed.flags | MS.BIND;
+    const attrs = bindAttributes(parsed);
+    const set = parsed.hasRecursive ? attrs.set | parsed.recursiveSet : attrs.set;
+    const clr = parsed.hasRecursive ? attrs.clr | parsed.recursiveClr : attrs.clr;
+    return {
+      source,
+      destination: m.destination,
+      type: 'bind',
+      flags: flags & (MS.BIND | MS.REC),
+      data: '',
+      propagation: parsed.propagation,
+      attrSet: set,
+      attrClr: clr,
+      recursiveAttr: parsed.hasRecursive,
+    };
+  }
+  if (parsed.hasRecursive) throw new PlanError(`${pointer}/options`, 'recursive mount options (rro, rnosuid, ...) need a bind mount');
+  return {
+    source: source || type,
+    destination: m.destination,
+    type,
+    flags: parsed.flags,
+    data: parsed.data.join(','),
+    propagation: parsed.propagation,
+    attrSet: 0n,
+    attrClr: 0n,
+    recursiveAttr: false,
+  };
+}
+
+function planCapabilities(spec: Spec): CapabilitySets | undefined {
+  const caps = spec.process?.capabilities;
+  if (!caps) return undefined;
+  const sets: Partial<CapabilitySets> = {};
+  for (const kind of ['bounding', 'effective', 'permitted', 'inheritable', 'ambient'] as const) {
+    try {
+      sets[kind] = capabilityMask(caps[kind]);
+    } catch (e) {
+      if (e instanceof UnknownCapabilityError) throw new PlanError(`/process/capabilities/${kind}`, e.message);
+      throw e;
+    }
+  }
+  return sets as CapabilitySets;
+}
+
+function planRlimits(spec: Spec): Plan['rlimits'] {
+  return (spec.process?.rlimits ?? []).map((r, i) => {
+    const resource = RLIMITS[r.type];
+    if (resource === undefined) throw new PlanError(`/process/rlimits/${i}/type`, `unknown rlimit type ${r.type}`);
+    if (r.soft > r.hard) throw new PlanError(`/process/rlimits/${i}`, `soft limit ${r.soft} is above the hard limit ${r.hard}`);
+    return { resource, soft: BigInt(r.soft), hard: BigInt(r.hard) };
+  });
+}
+
+function checkSysctls(spec: Spec, newNs: number): Plan['sysctls'] {
+  const out: Plan['sysctls'] = [];
+  for (const [key, value] of Object.entries(spec.linux?.sysctl ?? {})) {
+    const pointer = `/linux/sysctl/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    const needs = sysctlNamespace(key);
+    if (!needs) throw new PlanError(pointer, `sysctl ${key} is not namespaced and cannot be set in a container`);
+    if ((newNs & CLONE_FLAGS[needs]) === 0 && !spec.linux?.namespaces?.some((n) => n.type === needs && n.path))
+      throw new PlanError(pointer, `sysctl ${key} needs a ${needs} namespace`);
+    out.push({ key, value });
+  }
+  return out;
+}
+
+function sysctlNamespace(key: string): 'ipc' | 'network' | 'uts' | undefined {
+  const ipc = ['kernel.msgmax', 'kernel.msgmnb', 'kernel.msgmni', 'kernel.sem', 'kernel.shmall', 'kernel.shmmax', 'kernel.shmmni', 'kernel.shm_rmid_forced'];
+  if (ipc.includes(key) || key.startsWith('fs.mqueue.')) return 'ipc';
+  if (key.startsWith('net.')) return 'network';
+  if (key === 'kernel.hostname' || key === 'kernel.domainname') return 'uts';
+  return undefined;
+}
+
+export function buildPlan(spec: Spec, ctx: PlanContext): Plan {
+  const process = spec.process;
+  if (!process) throw new PlanError('/process', 'a process is required to create a container');
+  if (!process.args || process.args.length === 0) throw new PlanError('/process/args', 'args must not be empty');
+  if (!isAbsolute(process.cwd)) throw new PlanError('/process/cwd', `cwd must be an absolute path: ${process.cwd}`);
+  if (!spec.root?.path) throw new PlanError('/root/path', 'a root filesystem is required');
+  if (process.terminal) throw new PlanError('/process/terminal', 'terminals are not supported by tsrun yet');
+
+  const rootfs = resolve(ctx.bundle, spec.root.path);
+  let st;
+  try {
+    st = statSync(rootfs);
+  } catch {
+    throw new PlanError('/root/path', `rootfs ${rootfs} does not exist`);
+  }
+  if (!st.isDirectory()) throw new PlanError('/root/path', `rootfs ${rootfs} is not a directory`);
+
+  const linux = spec.linux ?? {};
+  const namespaces = linux.namespaces ?? [];
+  const { newNamespaces, joinNamespaces } = planNamespaces(namespaces);
+  const has = (type: Namespace['type']) => namespaces.some((n) => n.type === type);
+  if (!has('mount')) throw new PlanError('/linux/namespaces', 'a mount namespace is required');
+  if (has('user')) throw new PlanError('/linux/namespaces', 'user namespaces are not supported by tsrun yet');
+  if (has('time')) throw new PlanError('/linux/namespaces', 'time namespaces are not supported by tsrun yet');
+  if (spec.hostname !== undefined && spec.hostname !== '' && (newNamespaces & CLONE_FLAGS.uts) === 0)
+    throw new PlanError('/hostname', 'setting the hostname needs a new uts namespace');
+  if (spec.domainname !== undefined && spec.domainname !== '' && (newNamespaces & CLONE_FLAGS.uts) === 0)
+    throw new PlanError('/domainname', 'setting the domainname needs a new uts namespace');
+  if (linux.seccomp) throw new PlanError('/linux/seccomp', 'seccomp is not supported by tsrun yet');
+
+  const mounts: PlanMount[] = [];
+  const symlinks = [...DEFAULT_SYMLINKS];
+  (spec.mounts ?? []).forEach((m, i) => {
+    if (m.type === 'cgroup' || m.type === 'cgroup2') {
+      const expanded = ctx.cgroupMounts(m.destination, (m.options ?? []).includes('ro'));
+      mounts.push(...expanded.mounts);
+      symlinks.push(...expanded.symlinks);
+    } else {
+      mounts.push(planMount(m, i, ctx.bundle));
+    }
+  });
+
+  const devPts = (spec.mounts ?? []).some((m) => m.destination === '/dev/pts');
+  if (devPts) symlinks.push({ path: '/dev/ptmx', target: 'pts/ptmx' });
+
+  const user = process.user;
+  const propagation = linux.rootfsPropagation ? ROOTFS_PROPAGATION[linux.rootfsPropagation] : undefined;
+  return {
+    mode: 'create',
+    newNamespaces,
+    joinNamespaces,
+    uidMapNeeded: false,
+    rootfs,
+    rootReadonly: spec.root.readonly === true,
+    hostPropagation: (propagation ?? MS.SLAVE) | MS.REC,
+    rootPropagation: propagation !== undefined ? propagation | MS.REC : 0n,
+    noPivot: ctx.noPivot,
+    mounts,
+    devices: planDevices(linux.devices),
+    symlinks,
+    maskedPaths: linux.maskedPaths ?? [],
+    readonlyPaths: linux.readonlyPaths ?? [],
+    hostname: spec.hostname || undefined,
+    domainname: spec.domainname || undefined,
+    sysctls: checkSysctls(spec, newNamespaces),
+    args: process.args,
+    env: process.env ?? [],
+    cwd: process.cwd,
+    uid: user.uid,
+    gid: user.gid,
+    additionalGids: user.additionalGids ?? [],
+    umask: user.umask,
+    noNewPrivileges: process.noNewPrivileges === true,
+    capabilities: planCapabilities(spec),
+    rlimits: planRlimits(spec),
+    oomScoreAdj: process.oomScoreAdj,
+    preserveFds: ctx.preserveFds,
+    terminal: false,
+    newKeyring: !ctx.noNewKeyring,
+    execFifoName: ctx.execFifoName,
+  };
+}

@@ -1,0 +1,73 @@
+// The plan: a flat description of one container (or one exec) in the terms
+// tsrun-init works with: flags, numbers and paths, nothing left to interpret.
+
+export interface PlanMount {
+  source: string;
+  destination: string;
+  type: string;
+  flags: bigint;
+  data: string;
+  propagation: bigint;
+  attrSet: bigint;
+  attrClr: bigint;
+  recursiveAttr: boolean;
+}
+
+export interface PlanDevice {
+  path: string;
+  mode: number;
+  major: number;
+  minor: number;
+  uid: number;
+  gid: number;
+}
+
+export interface PlanRlimit {
+  resource: number;
+  soft: bigint;
+  hard: bigint;
+}
+
+export interface CapabilitySets {
+  bounding: bigint;
+  effective: bigint;
+  permitted: bigint;
+  inheritable: bigint;
+  ambient: bigint;
+}
+
+export interface Plan {
+  mode: 'create' | 'join';
+  newNamespaces: number;
+  joinNamespaces: { flag: number; path: string }[];
+  uidMapNeeded: boolean;
+  rootfs: string;
+  rootReadonly: boolean;
+  hostPropagation: bigint;
+  rootPropagation: bigint;
+  noPivot: boolean;
+  mounts: PlanMount[];
+  devices: PlanDevice[];
+  symlinks: { path: string; target: string }[];
+  maskedPaths: string[];
+  readonlyPaths: string[];
+  hostname?: string;
+  domainname?: string;
+  sysctls: { key: string; value: string }[];
+  args: string[];
+  env: string[];
+  cwd: string;
+  uid: number;
+  gid: number;
+  additionalGids: number[];
+  umask?: number;
+  noNewPrivileges: boolean;
+  capabilities?: CapabilitySets;
+  rlimits: PlanRlimit[];
+  oomScoreAdj?: number;
+  preserveFds: number;
+  seccompBpf?: Uint8Array;
+  terminal: boolean;
+  newKeyring: boolean;
+  execFifoName: string;
+}

@@ -1,0 +1,23 @@
+#!/bin/bash
+# Runs every test suite (unit, then the conformance suite against bin/tsrun)
+# and ends with one summary line: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+export RUNTIME=${RUNTIME:-$PWD/bin/tsrun}
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+node_modules/.bin/tap test/unit conformance 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+summary=$(grep -E '^# \{ total: [0-9]+' "$log" | tail -1)
+total=$(sed -nE 's/.*total: ([0-9]+).*/\1/p' <<<"$summary")
+pass=$(sed -nE 's/.*pass: ([0-9]+).*/\1/p' <<<"$summary")
+fail=$(sed -nE 's/.*fail: ([0-9]+).*/\1/p' <<<"$summary")
+total=${total:-0}
+pass=${pass:-0}
+fail=${fail:-$((total - pass))}
+if [ "$status" -ne 0 ] && [ "$fail" -eq 0 ]; then fail=1; fi
+echo "${pass} passed, ${fail} failed"
+exit "$status"

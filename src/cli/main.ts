@@ -1,5 +1,7 @@
 // The tsrun command line: global flags, then one module per command. Each
 // command loads its runtime code only when it runs.
+import { existsSync } from 'node:fs';
+
 import yargs from 'yargs/yargs';
 
 import { configureLogger } from '../log/logger.js';
@@ -33,7 +35,13 @@ export async function main(argv: string[]): Promise<void> {
     .command(specCommand)
     .middleware((args: GlobalArgs) => {
       configureLogger({ file: args.log, format: args['log-format'], debug: args.debug });
-      if (args['systemd-cgroup']) throw new Error('systemd cgroup driver requested but systemd is not running as init');
+      if (args['systemd-cgroup']) {
+        throw new Error(
+          existsSync('/run/systemd/system')
+            ? 'the systemd cgroup driver is not supported by tsrun yet'
+            : 'systemd cgroup flag passed, but systemd support for managing cgroups is not available: systemd is not running as init',
+        );
+      }
     })
     .demandCommand(1, 'a command is required')
     .strict()

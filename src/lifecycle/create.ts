@@ -6,6 +6,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 
 import { cgroupMountPlan } from '../cgroups/container-mounts.js';
 import { hostHierarchies } from '../cgroups/hierarchy.js';
+import { applyResources } from '../cgroups/resources.js';
 import { addProcess, createCgroups, destroyCgroups, resolveCgroupPaths, type CgroupPaths } from '../cgroups/manager.js';
 import { RuntimeError } from '../errors.js';
 import { native, type Native } from '../native/index.js';
@@ -138,6 +139,7 @@ export function createContainer(opts: CreateOptions, spec?: Spec): CreatedContai
 
     createCgroups(cgroupPaths);
     undo.cgroups = cgroupPaths;
+    applyResources(hierarchies, cgroupPaths, config.linux?.resources, config.linux?.devices);
 
     const init = n.spawnInit(plan.preserveFds);
     undo.bootstrap = { pid: init.pid, pidfd: init.pidfd };

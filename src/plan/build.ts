@@ -165,6 +165,9 @@ export function buildPlan(spec: Spec, ctx: PlanContext): Plan {
   if (spec.domainname !== undefined && spec.domainname !== '' && (newNamespaces & CLONE_FLAGS.uts) === 0)
     throw new PlanError('/domainname', 'setting the domainname needs a new uts namespace');
   if (linux.seccomp) throw new PlanError('/linux/seccomp', 'seccomp is not supported by tsrun yet');
+  for (const [kind, hooks] of Object.entries(spec.hooks ?? {})) {
+    if (Array.isArray(hooks) && hooks.length > 0) throw new PlanError(`/hooks/${kind}`, 'hooks are not supported by tsrun yet');
+  }
 
   const mounts: PlanMount[] = [];
   const symlinks = [...DEFAULT_SYMLINKS];

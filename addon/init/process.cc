@@ -158,11 +158,18 @@ std::string find_executable(const Plan &plan) {
 }
 
 void reset_signals() {
-  struct sigaction sa = {};
-  sa.sa_handler = SIG_DFL;
-  for (int sig = 1; sig < NSIG; sig++) {
+  // The raw system call: glibc's sigaction refuses its two internal
+  // real-time signals, which posix_spawn left ignored, and an ignored
+  // disposition would survive into the container.
+  struct kernel_sigaction {
+    void *handler;
+    unsigned long flags;
+    void *restorer;
+    uint64_t mask;
+  } sa = {};
+  for (int sig = 1; sig <= 64; sig++) {
     if (sig == SIGKILL || sig == SIGSTOP) continue;
-    sigaction(sig, &sa, nullptr);  // fails harmlessly for signals glibc reserves
+    syscall(SYS_rt_sigaction, sig, &sa, nullptr, sizeof sa.mask);
   }
   sigset_t empty;
   sigemptyset(&empty);

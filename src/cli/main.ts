@@ -48,7 +48,8 @@ export async function main(argv: string[]): Promise<void> {
     .version(false)
     .help('help')
     .alias('h', 'help')
-    .parserConfiguration({ 'unknown-options-as-args': false, 'halt-at-non-option': false })
+    // runc's flags include --no-pivot and --no-new-keyring: no automatic negation.
+    .parserConfiguration({ 'boolean-negation': false })
     .fail((msg, err) => reportFailure(err ?? new Error(msg)));
   try {
     await parser.parseAsync();

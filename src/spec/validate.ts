@@ -147,23 +147,21 @@ function dropBranchNoise(errors: readonly SchemaError[]): SchemaError[] {
       branches.set(branch, list);
     }
     if (branches.size > 0) {
-      // Keep the branch most likely meant: the one that got furthest into the
-      // data (deepest error), then one where the value at least had the right
-      // type, then the one with the fewest complaints.
-      const wrongType = (list: SchemaError[]) =>
-        list.some((e) => e.keyword === 'type' && e.instancePath === summary.instancePath) ? 1 : 0;
-      const deepest = (list: SchemaError[]) => Math.max(...list.map((e) => depth(e.instancePath)));
-      const ranked = [...branches.values()].sort(
-        (a, b) => deepest(b) - deepest(a) || wrongType(a) - wrongType(b) || a.length - b.length,
-      );
-      // The value matched none of the alternative types: say so in one line.
       const all = [...branches.values()];
+      // The value matched none of the alternative types: say so in one line.
       if (all.every((list) => list.every((e) => e.keyword === 'type' && e.instancePath === summary.instancePath))) {
         const types = [...new Set(all.flatMap((list) => list.flatMap((e) => [e.params['type']].flat())))];
         replace.set(summary, { ...summary, keyword: 'type', params: { type: types } });
         for (const list of all) for (const e of list) drop.add(e);
         return;
       }
+      // Otherwise keep the branch most likely meant: the one that got furthest
+      // into the data (deepest error), then one where the value at least had
+      // the right type, then the one with the fewest complaints.
+      const wrongType = (list: SchemaError[]) =>
+        list.some((e) => e.keyword === 'type' && e.instancePath === summary.instancePath) ? 1 : 0;
+      const deepest = (list: SchemaError[]) => Math.max(...list.map((e) => depth(e.instancePath)));
+      const ranked = all.sort((a, b) => deepest(b) - deepest(a) || wrongType(a) - wrongType(b) || a.length - b.length);
       for (const other of ranked.slice(1)) for (const e of other) drop.add(e);
       drop.add(summary);
       return;

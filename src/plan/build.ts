@@ -49,7 +49,8 @@ function planNamespaces(namespaces: readonly Namespace[]): Pick<Plan, 'newNamesp
 
 function planMount(m: Mount, index: number, bundle: string): PlanMount {
   const pointer = `/mounts/${index}`;
-  if (!isAbsolute(m.destination)) throw new PlanError(`${pointer}/destination`, `mount destination must be absolute: ${m.destination}`);
+  // A relative destination is taken from "/" (config.md allows it for old configs).
+  const destination = isAbsolute(m.destination) ? m.destination : `/${m.destination}`;
   const parsed = parseMountOptions(m.options);
   if (parsed.unsupported.length > 0)
     throw new PlanError(`${pointer}/options`, `mount option ${parsed.unsupported[0]} is not supported by tsrun yet`);
@@ -67,7 +68,7 @@ function planMount(m: Mount, index: number, bundle: string): PlanMount {
     const clr = parsed.hasRecursive ? attrs.clr | parsed.recursiveClr : attrs.clr;
     return {
       source,
-      destination: m.destination,
+      destination,
       type: 'bind',
       flags: flags & (MS.BIND | MS.REC),
       data: '',
@@ -80,7 +81,7 @@ function planMount(m: Mount, index: number, bundle: string): PlanMount {
   if (parsed.hasRecursive) throw new PlanError(`${pointer}/options`, 'recursive mount options (rro, rnosuid, ...) need a bind mount');
   return {
     source: source || type,
-    destination: m.destination,
+    destination,
     type,
     flags: parsed.flags,
     data: parsed.data.join(','),

@@ -24,6 +24,7 @@ enum MessageType : uint32_t {
   kMsgExecStarted = 7,   // init (join mode) -> parent: the process has exec'd
   kMsgPtyMaster = 8,     // init -> parent: pty master fd attached
   kMsgGo = 9,            // parent -> init: continue after a parent-side step
+  kMsgWarning = 10,      // init -> parent: utf-8 text to log as a warning
 };
 
 // Plan records: {u32 tag, u32 length, payload}. Scalars are 8-byte
@@ -98,6 +99,7 @@ enum Tag : uint32_t {
   kTagConsoleCols = 86,   // u64
   kTagOomScoreAdj = 87,   // i64 (present only when set)
   kTagPidnsJoinFd = 88,   // reserved
+  kTagSeccompFlags = 90,  // u64 SECCOMP_FILTER_FLAG_* for loading kTagSeccompBpf
 };
 
 }  // namespace tsrun::proto

@@ -106,6 +106,15 @@ void fail_errno(const char *fmt, ...) {
   report_and_exit(text);
 }
 
+void warn(const char *fmt, ...) {
+  char text[2048];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(text, sizeof text, fmt, ap);
+  va_end(ap);
+  if (g_report != nullptr) g_report->send(proto::kMsgWarning, text, static_cast<uint32_t>(strlen(text)));
+}
+
 void fail(const char *fmt, ...) {
   char text[2048];
   va_list ap;

@@ -32,6 +32,9 @@ void set_report_channel(Channel *channel);
 
 // Reports "<what>: <strerror(errno)>" to the parent and exits.
 [[noreturn]] void fail_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+// Tells the parent something it should log as a warning; carries on.
+void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 // Reports the text as is and exits.
 [[noreturn]] void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

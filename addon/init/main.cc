@@ -86,9 +86,17 @@ int main(int argc, char **argv) {
   apply_rlimits(plan);
   umask(static_cast<mode_t>(plan.umask));
   if (plan.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail_errno("prctl no_new_privs");
+  // The seccomp filter goes in right before execve, unless the process will
+  // have neither no_new_privs nor CAP_SYS_ADMIN to load it with by then.
+  const bool seccomp_early = seccomp_before_user_switch(plan);
+  if (seccomp_early) {
+    check_seccomp(plan, true);
+    load_seccomp(plan);
+  }
   become_user(plan);
   enter_cwd(plan);
   std::string program = find_executable(plan);
+  if (!seccomp_early) check_seccomp(plan, false);
 
   channel.send(proto::kMsgCreated, nullptr, 0);
   set_report_channel(nullptr);
@@ -98,6 +106,6 @@ int main(int argc, char **argv) {
   close(statedir);
   reset_signals();
   close_fds_from(3 + static_cast<unsigned>(plan.preserve_fds));
-  load_seccomp(plan);
+  if (!seccomp_early) load_seccomp(plan);
   exec_program(plan, program);
 }

@@ -221,6 +221,7 @@ bool decode_top(const Record &r, Plan &p) {
       if (r.size % 8 != 0 || r.size / 8 > 4096) return false;
       p.seccomp_bpf.assign(r.data, r.data + r.size);
       return true;
+    case kTagSeccompFlags: return as_u64(r, p.seccomp_flags);
     case kTagTerminal: return as_bool(r, p.terminal);
     case kTagSetsid: return as_bool(r, p.setsid);
     case kTagNewKeyring: return as_bool(r, p.new_keyring);

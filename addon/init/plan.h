@@ -71,6 +71,7 @@ struct Plan {
   std::vector<Rlimit> rlimits;
   uint64_t preserve_fds = 0;
   std::vector<uint8_t> seccomp_bpf;
+  uint64_t seccomp_flags = 0;  // SECCOMP_FILTER_FLAG_*
   bool terminal = false;
   bool setsid = true;
   bool new_keyring = true;

@@ -4,17 +4,21 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <linux/audit.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <string>
 #include <vector>
 
 #include "channel.h"
@@ -57,10 +61,32 @@ void set_caps(uint64_t effective, uint64_t permitted, uint64_t inheritable) {
   if (sys::capset(&hdr, data) < 0) fail_errno("capset");
 }
 
-void raise_ambient(uint64_t ambient) {
+uint64_t current_permitted() {
+  struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+  struct __user_cap_data_struct data[2] = {};
+  if (sys::capget(&hdr, data) < 0) fail_errno("capget");
+  return static_cast<uint64_t>(data[0].permitted) | (static_cast<uint64_t>(data[1].permitted) << 32);
+}
+
+// The spec asks for a warning, not a failure, when a capability cannot be
+// granted (e.g. the host's bounding set lacks it).
+uint64_t grantable(uint64_t wanted, uint64_t available, const char *set) {
+  uint64_t missing = wanted & ~available;
+  for (int c = 0; c < 64; c++)
+    if ((missing >> c) & 1) warn("capability %d cannot be granted in the %s set: the runtime does not hold it", c, set);
+  return wanted & available;
+}
+
+void raise_ambient(uint64_t ambient, uint64_t permitted, uint64_t inheritable) {
   if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL) fail_errno("clear ambient capabilities");
   for (int c = 0; c <= last_cap(); c++) {
     if (((ambient >> c) & 1) == 0) continue;
+    // The kernel only allows ambient capabilities that are both permitted
+    // and inheritable.
+    if (((permitted & inheritable) >> c & 1) == 0) {
+      warn("ambient capability %d not raised: it is not in both the permitted and inheritable sets", c);
+      continue;
+    }
     if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0) fail_errno("raise ambient capability %d", c);
   }
 }
@@ -118,6 +144,7 @@ void join_new_keyring() {
 }
 
 void become_user(const Plan &plan) {
+  uint64_t available = plan.caps_present ? current_permitted() : 0;
   if (plan.caps_present) drop_bounding(plan.cap_bounding);
   // Keep permitted capabilities across the uid change; the final sets are
   // written right after.
@@ -130,8 +157,11 @@ void become_user(const Plan &plan) {
     fail_errno("setresuid %llu", static_cast<unsigned long long>(plan.uid));
   if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0) fail_errno("prctl keepcaps");
   if (plan.caps_present) {
-    set_caps(plan.cap_effective, plan.cap_permitted, plan.cap_inheritable);
-    raise_ambient(plan.cap_ambient);
+    uint64_t permitted = grantable(plan.cap_permitted, available, "permitted");
+    uint64_t effective = grantable(plan.cap_effective, permitted, "effective");
+    uint64_t inheritable = plan.cap_inheritable & available;
+    set_caps(effective, permitted, inheritable);
+    raise_ambient(plan.cap_ambient, permitted, inheritable);
   }
 }
 
@@ -180,12 +210,248 @@ void close_fds_from(unsigned first) {
   if (sys::close_range(first, ~0U, 0) < 0) fail_errno("close_range");
 }
 
-void load_seccomp(const Plan &plan) {
-  if (plan.seccomp_bpf.empty()) return;
+// --- seccomp -----------------------------------------------------------------
+//
+// The filter goes in right before execve, so the runtime's own set-up is not
+// filtered. Loading one takes no_new_privs or CAP_SYS_ADMIN, though: when the
+// process keeps neither, it goes in before the user switch (as with runc), and
+// the rest of init's work passes through it. Before either load, init runs
+// the program over the syscalls it still has to make, so that a profile that
+// blocks one of them fails `create` with a message naming seccomp instead of
+// a puzzling error (or none) later.
+namespace {
+
+#if defined(__x86_64__)
+constexpr uint32_t kNativeAuditArch = AUDIT_ARCH_X86_64;
+#elif defined(__aarch64__)
+constexpr uint32_t kNativeAuditArch = AUDIT_ARCH_AARCH64;
+#else
+constexpr uint32_t kNativeAuditArch = 0;  // no simulation on other architectures
+#endif
+
+constexpr int kCapSysAdmin = 21;
+
+struct FilterResult {
+  bool known = false;      // false: an instruction this evaluator does not model
+  bool uses_args = false;  // the verdict read the arguments or the instruction pointer
+  uint32_t ret = 0;
+};
+
+// Runs a classic BPF seccomp program over one seccomp_data, as the kernel would.
+FilterResult run_filter(const std::vector<uint8_t> &bytes, const struct seccomp_data &data) {
+  FilterResult out;
+  const size_t n = bytes.size() / sizeof(struct sock_filter);
+  uint32_t a = 0, x = 0, mem[BPF_MEMWORDS] = {};
+  for (size_t pc = 0; pc < n; pc++) {
+    struct sock_filter f;
+    memcpy(&f, bytes.data() + pc * sizeof f, sizeof f);
+    const uint32_t operand = BPF_SRC(f.code) == BPF_X ? x : f.k;
+    switch (BPF_CLASS(f.code)) {
+      case BPF_LD:
+      case BPF_LDX: {
+        uint32_t v;
+        if (f.code == (BPF_LD | BPF_W | BPF_ABS)) {
+          if (f.k % 4 != 0 || f.k + 4 > sizeof data) return out;
+          if (f.k >= offsetof(struct seccomp_data, instruction_pointer)) out.uses_args = true;
+          memcpy(&v, reinterpret_cast<const uint8_t *>(&data) + f.k, 4);
+        } else if (BPF_MODE(f.code) == BPF_IMM) {
+          v = f.k;
+        } else if (BPF_MODE(f.code) == BPF_LEN) {
+          v = sizeof data;
+        } else if (BPF_MODE(f.code) == BPF_MEM && f.k < BPF_MEMWORDS) {
+          v = mem[f.k];
+        } else {
+          return out;
+        }
+        (BPF_CLASS(f.code) == BPF_LD ? a : x) = v;
+        break;
+      }
+      case BPF_ST:
+      case BPF_STX:
+        if (f.k >= BPF_MEMWORDS) return out;
+        mem[f.k] = BPF_CLASS(f.code) == BPF_ST ? a : x;
+        break;
+      case BPF_ALU:
+        switch (BPF_OP(f.code)) {
+          case BPF_ADD: a += operand; break;
+          case BPF_SUB: a -= operand; break;
+          case BPF_MUL: a *= operand; break;
+          case BPF_DIV: if (operand == 0) return out; a /= operand; break;
+          case BPF_MOD: if (operand == 0) return out; a %= operand; break;
+          case BPF_AND: a &= operand; break;
+          case BPF_OR: a |= operand; break;
+          case BPF_XOR: a ^= operand; break;
+          case BPF_LSH: a = operand < 32 ? a << operand : 0; break;
+          case BPF_RSH: a = operand < 32 ? a >> operand : 0; break;
+          case BPF_NEG: a = 0 - a; break;
+          default: return out;
+        }
+        break;
+      case BPF_JMP: {
+        bool taken;
+        switch (BPF_OP(f.code)) {
+          case BPF_JA: pc += f.k; continue;
+          case BPF_JEQ: taken = a == operand; break;
+          case BPF_JGT: taken = a > operand; break;
+          case BPF_JGE: taken = a >= operand; break;
+          case BPF_JSET: taken = (a & operand) != 0; break;
+          default: return out;
+        }
+        pc += taken ? f.jt : f.jf;
+        break;
+      }
+      case BPF_RET:
+        out.known = true;
+        out.ret = BPF_RVAL(f.code) == BPF_A ? a : f.k;
+        return out;
+      case BPF_MISC:
+        if (BPF_MISCOP(f.code) == BPF_TAX) x = a;
+        else a = x;
+        break;
+      default:
+        return out;
+    }
+  }
+  return out;  // ran off the end: the kernel would not have taken the program
+}
+
+// A syscall init makes after the filter is loaded. `tolerated` is an errno
+// init copes with (kAnyErrno: the result is ignored); with `fallback`, an
+// ENOSYS sends glibc on to that syscall instead.
+constexpr int kAnyErrno = -1;
+struct NeededSyscall {
+  long nr;
+  const char *name;
+  int tolerated = 0;
+  long fallback = -1;
+};
+
+// What the filter does to the call, as far as init is concerned: true when
+// it runs (or fails in a way init copes with); otherwise `why` says what
+// happens instead. Verdicts that depend on the arguments are given the
+// benefit of the doubt.
+bool syscall_passes(const Plan &plan, const NeededSyscall &s, std::string &why) {
+  struct seccomp_data data = {};
+  data.nr = static_cast<int>(s.nr);
+  data.arch = kNativeAuditArch;
+  FilterResult r = run_filter(plan.seccomp_bpf, data);
+  if (!r.known || r.uses_args) return true;
+  uint32_t action = r.ret & SECCOMP_RET_ACTION_FULL;
+  int err;
+  switch (action) {
+    case SECCOMP_RET_ALLOW:
+    case SECCOMP_RET_LOG:
+      return true;
+    case SECCOMP_RET_ERRNO: err = static_cast<int>(r.ret & SECCOMP_RET_DATA); break;
+    case SECCOMP_RET_TRACE: err = ENOSYS; break;  // what it gives without a tracer
+    case SECCOMP_RET_TRAP: why = "it raises SIGSYS"; return false;
+    case SECCOMP_RET_KILL_PROCESS:
+    case SECCOMP_RET_KILL_THREAD: why = "it kills the process"; return false;
+    default: why = "it is not allowed"; return false;
+  }
+  if (s.tolerated == kAnyErrno || (err != 0 && err == s.tolerated)) return true;
+  if (err == ENOSYS && s.fallback >= 0) {
+    NeededSyscall next = {s.fallback, s.name};
+    return syscall_passes(plan, next, why);
+  }
+  const char *code = strerrorname_np(err);
+  char text[96];
+  snprintf(text, sizeof text, "it fails with %s", code != nullptr ? code : std::to_string(err).c_str());
+  why = text;
+  return false;
+}
+
+bool keeps_sys_admin(const Plan &plan) {
+  // become_user sets the configured sets; without any, uid 0 keeps what it has.
+  if (plan.caps_present) return ((plan.cap_effective >> kCapSysAdmin) & 1) != 0;
+  if (plan.uid != 0) return false;
+  struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+  struct __user_cap_data_struct data[2] = {};
+  if (sys::capget(&hdr, data) < 0) return false;
+  return ((data[kCapSysAdmin / 32].effective >> (kCapSysAdmin % 32)) & 1) != 0;
+}
+
+struct sock_fprog seccomp_program(const Plan &plan) {
   struct sock_fprog prog = {};
   prog.len = static_cast<unsigned short>(plan.seccomp_bpf.size() / sizeof(struct sock_filter));
   prog.filter = reinterpret_cast<struct sock_filter *>(const_cast<uint8_t *>(plan.seccomp_bpf.data()));
-  if (sys::seccomp(SECCOMP_SET_MODE_FILTER, 0, &prog) < 0) fail_errno("load seccomp filter");
+  return prog;
+}
+
+// Loads the filter in a throw-away child, which is in the same state the
+// process will be in at the real load, so a refusal is reported while the
+// runtime still listens.
+void try_load_in_child(const Plan &plan) {
+  pid_t pid = fork();
+  if (pid < 0) return;  // say, a pids limit: the real load will tell
+  if (pid == 0) {
+    struct sock_fprog prog = seccomp_program(plan);
+    if (sys::seccomp(SECCOMP_SET_MODE_FILTER, static_cast<unsigned>(plan.seccomp_flags), &prog) < 0) _exit(errno > 0 && errno < 256 ? errno : EINVAL);
+    _exit(0);  // under the filter now: whatever exit_group meets, it is not a load error
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) return;
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+    errno = WEXITSTATUS(status);
+    fail_errno("load seccomp filter (flags %#llx)", static_cast<unsigned long long>(plan.seccomp_flags));
+  }
+}
+
+}  // namespace
+
+bool seccomp_before_user_switch(const Plan &plan) {
+  return !plan.seccomp_bpf.empty() && !plan.no_new_privs && !keeps_sys_admin(plan);
+}
+
+void check_seccomp(const Plan &plan, bool before_user_switch) {
+  if (plan.seccomp_bpf.empty()) return;
+  std::vector<NeededSyscall> needed;
+  if (before_user_switch) {
+    // become_user, enter_cwd, find_executable, the "created" message, the
+    // exec fifo, reset_signals, close_fds_from: everything up to execve.
+    needed = {
+        {SYS_prctl, "prctl"},
+        {SYS_setgroups, "setgroups", plan.additional_gids.empty() ? EPERM : 0},
+        {SYS_setresgid, "setresgid"},
+        {SYS_setresuid, "setresuid"},
+        {SYS_chdir, "chdir"},
+        {SYS_getcwd, "getcwd"},
+#ifdef SYS_newfstatat
+        {SYS_newfstatat, "newfstatat"},
+#endif
+        {SYS_faccessat2, "faccessat2", 0, SYS_faccessat},
+        {SYS_sendto, "sendto"},
+        {SYS_close, "close"},
+        {SYS_openat, "openat"},
+        {SYS_write, "write"},
+        {SYS_rt_sigaction, "rt_sigaction", kAnyErrno},
+        {SYS_rt_sigprocmask, "rt_sigprocmask", kAnyErrno},
+        {SYS_close_range, "close_range"},
+    };
+    if (plan.caps_present) needed.push_back({SYS_capset, "capset"});
+  }
+  needed.push_back({SYS_execve, "execve"});
+  if (kNativeAuditArch != 0) {
+    for (const auto &s : needed) {
+      std::string why;
+      if (syscall_passes(plan, s, why)) continue;
+      if (before_user_switch)
+        fail("seccomp: the profile blocks %s (%s), which the runtime still needs after loading the filter; the filter is loaded "
+             "before the user switch because noNewPrivileges is false and the process keeps no CAP_SYS_ADMIN",
+             s.name, why.c_str());
+      fail("seccomp: the profile blocks %s (%s), which the runtime needs to start the container process", s.name, why.c_str());
+    }
+  }
+  if (!before_user_switch) try_load_in_child(plan);
+}
+
+void load_seccomp(const Plan &plan) {
+  if (plan.seccomp_bpf.empty()) return;
+  struct sock_fprog prog = seccomp_program(plan);
+  if (sys::seccomp(SECCOMP_SET_MODE_FILTER, static_cast<unsigned>(plan.seccomp_flags), &prog) < 0)
+    fail_errno("load seccomp filter (flags %#llx)", static_cast<unsigned long long>(plan.seccomp_flags));
 }
 
 void exec_program(const Plan &plan, const std::string &path) {

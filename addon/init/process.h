@@ -23,6 +23,14 @@ std::string find_executable(const Plan &plan);
 
 void reset_signals();
 void close_fds_from(unsigned first);
+// Seccomp (linux.seccomp). Loading a filter takes no_new_privs or
+// CAP_SYS_ADMIN: true when the process keeps neither after become_user, so
+// the filter must go in before it.
+bool seccomp_before_user_switch(const Plan &plan);
+// Fails, naming seccomp, when the filter would block a syscall init still
+// makes after loading it; for a load right before execve, also tries the
+// load in a child so a refusal is reported while the runtime listens.
+void check_seccomp(const Plan &plan, bool before_user_switch);
 void load_seccomp(const Plan &plan);
 
 [[noreturn]] void exec_program(const Plan &plan, const std::string &path);

@@ -9,6 +9,7 @@ import { hostHierarchies } from '../cgroups/hierarchy.js';
 import { applyResources } from '../cgroups/resources.js';
 import { addProcess, createCgroups, destroyCgroups, resolveCgroupPaths, type CgroupPaths } from '../cgroups/manager.js';
 import { RuntimeError } from '../errors.js';
+import { logger } from '../log/logger.js';
 import { native, type Native } from '../native/index.js';
 import { buildPlan } from '../plan/build.js';
 import { encodePlan } from '../plan/encode.js';
@@ -101,6 +102,9 @@ function talkToInit(n: Native, syncFd: number, undo: Undo): number {
       case Msg.ChildPid:
         containerPid = new DataView(msg.payload.buffer, msg.payload.byteOffset, 4).getUint32(0, true);
         undo.containerPidfd = n.pidfdOpen(containerPid);
+        break;
+      case Msg.Warning:
+        logger.warn(new TextDecoder().decode(msg.payload));
         break;
       case Msg.Error:
         throw new RuntimeError(`unable to start container process: ${new TextDecoder().decode(msg.payload)}`);

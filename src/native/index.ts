@@ -37,6 +37,8 @@ export interface Native {
   mkfifo(path: string, mode: number): void;
   openDirPath(path: string): number;
   closeFd(fd: number): void;
+  /** A normalized seccomp profile (src/plan/seccomp.ts), or its JSON text -> struct sock_filter[] bytes. */
+  compileSeccomp(profile: object | string): Uint8Array;
 }
 
 const ADDON = 'addon/build/Release/tsrun_native.node';

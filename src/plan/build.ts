@@ -10,6 +10,7 @@ import { DEFAULT_SYMLINKS, planDevices } from './devices.js';
 import { bindAttributes, MS, parseMountOptions } from './mount-options.js';
 import { CLONE_FLAGS } from './namespaces.js';
 import { RLIMITS } from './rlimits.js';
+import { planSeccomp } from './seccomp.js';
 import type { CapabilitySets, Plan, PlanMount } from './types.js';
 
 export interface PlanContext {
@@ -165,7 +166,7 @@ export function buildPlan(spec: Spec, ctx: PlanContext): Plan {
     throw new PlanError('/hostname', 'setting the hostname needs a new uts namespace');
   if (spec.domainname !== undefined && spec.domainname !== '' && (newNamespaces & CLONE_FLAGS.uts) === 0)
     throw new PlanError('/domainname', 'setting the domainname needs a new uts namespace');
-  if (linux.seccomp) throw new PlanError('/linux/seccomp', 'seccomp is not supported by tsrun yet');
+  const seccomp = planSeccomp(linux.seccomp);
   for (const [kind, hooks] of Object.entries(spec.hooks ?? {})) {
     if (Array.isArray(hooks) && hooks.length > 0) throw new PlanError(`/hooks/${kind}`, 'hooks are not supported by tsrun yet');
   }
@@ -220,5 +221,6 @@ export function buildPlan(spec: Spec, ctx: PlanContext): Plan {
     terminal: false,
     newKeyring: !ctx.noNewKeyring,
     execFifoName: ctx.execFifoName,
+    ...seccomp,
   };
 }

@@ -121,6 +121,7 @@ export function encodePlan(plan: Plan): Uint8Array {
   if (plan.oomScoreAdj !== undefined) w.u64(Tag.OomScoreAdj, BigInt(plan.oomScoreAdj));
   w.u64(Tag.PreserveFds, plan.preserveFds);
   if (plan.seccompBpf) w.bytes(Tag.SeccompBpf, plan.seccompBpf);
+  if (plan.seccompBpf && plan.seccompFlags) w.u64(Tag.SeccompFlags, plan.seccompFlags);
   w.u64(Tag.Terminal, plan.terminal).u64(Tag.NewKeyring, plan.newKeyring);
   w.str(Tag.ExecFifoName, plan.execFifoName);
   return w.finish();

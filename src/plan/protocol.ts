@@ -13,6 +13,7 @@ export const enum Msg {
   ExecStarted = 7,
   PtyMaster = 8,
   Go = 9,
+  Warning = 10,
 }
 
 export const enum Tag {
@@ -80,4 +81,5 @@ export const enum Tag {
   ConsoleRows = 85,
   ConsoleCols = 86,
   OomScoreAdj = 87,
+  SeccompFlags = 90,
 }

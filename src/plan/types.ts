@@ -67,6 +67,8 @@ export interface Plan {
   oomScoreAdj?: number;
   preserveFds: number;
   seccompBpf?: Uint8Array;
+  /** SECCOMP_FILTER_FLAG_* passed to seccomp(2) with seccompBpf */
+  seccompFlags?: number;
   terminal: boolean;
   newKeyring: boolean;
   execFifoName: string;

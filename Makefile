@@ -8,7 +8,7 @@ NODE_GYP := node_modules/.bin/node-gyp
 NODEDIR  ?= /usr
 CXX      ?= g++
 INIT_CXXFLAGS := -std=c++20 -Os -Wall -Wextra -Wno-unused-parameter -static -s -fno-asynchronous-unwind-tables
-INIT_SRCS := $(filter-out addon/init/fuzz_plan.cc,$(wildcard addon/init/*.cc))
+INIT_SRCS := $(filter-out addon/init/fuzz_plan.cc addon/init/test_plan_decode.cc,$(wildcard addon/init/*.cc))
 INIT_HDRS := $(wildcard addon/init/*.h) addon/common/protocol.h
 ADDON_SRCS := $(wildcard addon/src/*.cc addon/src/*.h addon/src/*.S) addon/binding.gyp
 ADDON := addon/build/Release/tsrun_native.node

@@ -8,8 +8,10 @@
         "src/init_blob.S",
         "src/messages.cc",
         "src/process_ops.cc",
+        "src/seccomp.cc",
         "src/spawn.cc"
       ],
+      "libraries": ["-lseccomp"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "TSRUN_INIT_PATH=\"<(module_root_dir)/../build/tsrun-init\""],
       "cflags_cc": ["-std=c++20", "-fexceptions", "-Wall", "-Wextra", "-Wno-unused-parameter"],

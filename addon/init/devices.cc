@@ -13,15 +13,16 @@
 namespace tsrun::init {
 namespace {
 
-// Replaces whatever non-directory entry sits at the device's name.
-void clear_entry(int dirfd, const std::string &base, const std::string &path) {
+// True when the requested device already exists; any other file at its path
+// is an error (config-linux.md, Devices), a symlink included.
+bool device_exists(int dirfd, const std::string &base, const DeviceEntry &d) {
   struct stat st;
   if (fstatat(dirfd, base.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0) {
-    if (errno == ENOENT) return;
-    fail_errno("stat %s", path.c_str());
+    if (errno == ENOENT) return false;
+    fail_errno("stat %s", d.path.c_str());
   }
-  if (S_ISDIR(st.st_mode)) fail("device path %s is a directory", path.c_str());
-  if (unlinkat(dirfd, base.c_str(), 0) < 0) fail_errno("remove %s", path.c_str());
+  if ((st.st_mode & S_IFMT) == (d.mode & S_IFMT) && (S_ISFIFO(st.st_mode) || st.st_rdev == d.rdev)) return true;
+  fail("%s already exists and is not the requested device", d.path.c_str());
 }
 
 // Where mknod is refused (a user namespace), bind the host's node instead.
@@ -43,20 +44,22 @@ void create_device(int rootfd, const DeviceEntry &d) {
   std::string parent, base;
   split_parent(d.path, parent, base);
   if (base.empty()) fail("bad device path %s", d.path.c_str());
+  // An O_PATH fd serves as the directory for the *at calls below.
   int dirfd = mkdir_all_in_root(rootfd, parent, 0755);
-  // mkdirat/mknodat need a real directory fd, not O_PATH, for some calls;
-  // O_PATH works for the *at family used here.
-  clear_entry(dirfd, base, d.path);
-  if (mknodat(dirfd, base.c_str(), static_cast<mode_t>(d.mode), static_cast<dev_t>(d.rdev)) < 0) {
+  bool exists = device_exists(dirfd, base, d);
+  if (!exists && mknodat(dirfd, base.c_str(), static_cast<mode_t>(d.mode), static_cast<dev_t>(d.rdev)) < 0) {
     if (errno != EPERM || !d.bind_fallback) fail_errno("mknod %s", d.path.c_str());
     bind_host_device(dirfd, base, d);
-  } else {
-    if (fchmodat(dirfd, base.c_str(), static_cast<mode_t>(d.mode & 07777), 0) < 0) fail_errno("chmod %s", d.path.c_str());
-    if (fchownat(dirfd, base.c_str(), static_cast<uid_t>(d.uid), static_cast<gid_t>(d.gid), AT_SYMLINK_NOFOLLOW) < 0)
-      fail_errno("chown %s", d.path.c_str());
+    close(dirfd);
+    return;
   }
+  // An existing node is kept, with the requested owner and mode.
+  if (fchmodat(dirfd, base.c_str(), static_cast<mode_t>(d.mode & 07777), 0) < 0) fail_errno("chmod %s", d.path.c_str());
+  if (fchownat(dirfd, base.c_str(), static_cast<uid_t>(d.uid), static_cast<gid_t>(d.gid), AT_SYMLINK_NOFOLLOW) < 0)
+    fail_errno("chown %s", d.path.c_str());
   close(dirfd);
 }
+
 
 void create_symlink(int rootfd, const SymlinkEntry &l) {
   std::string parent, base;

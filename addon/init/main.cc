@@ -84,7 +84,8 @@ int main(int argc, char **argv) {
   enter_rootfs(plan, rootfd);
 
   apply_rlimits(plan);
-  umask(static_cast<mode_t>(plan.umask));
+  // Without a configured umask the caller's stays (config.md, POSIX user).
+  if (plan.has_umask) umask(static_cast<mode_t>(plan.umask));
   if (plan.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail_errno("prctl no_new_privs");
   // The seccomp filter goes in right before execve, unless the process will
   // have neither no_new_privs nor CAP_SYS_ADMIN to load it with by then.

@@ -410,7 +410,8 @@ void check_seccomp(const Plan &plan, bool before_user_switch) {
   std::vector<NeededSyscall> needed;
   if (before_user_switch) {
     // become_user, enter_cwd, find_executable, the "created" message, the
-    // exec fifo, reset_signals, close_fds_from: everything up to execve.
+    // exec fifo, reset_signals, close_fds_from: everything main() does
+    // between this load and execve. Keep in step with those functions.
     needed = {
         {SYS_prctl, "prctl"},
         {SYS_setgroups, "setgroups", plan.additional_gids.empty() ? EPERM : 0},
@@ -430,7 +431,10 @@ void check_seccomp(const Plan &plan, bool before_user_switch) {
         {SYS_rt_sigprocmask, "rt_sigprocmask", kAnyErrno},
         {SYS_close_range, "close_range"},
     };
-    if (plan.caps_present) needed.push_back({SYS_capset, "capset"});
+    if (plan.caps_present) {
+      needed.push_back({SYS_capget, "capget"});
+      needed.push_back({SYS_capset, "capset"});
+    }
   }
   needed.push_back({SYS_execve, "execve"});
   if (kNativeAuditArch != 0) {

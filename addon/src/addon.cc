@@ -11,6 +11,7 @@
 
 #include "messages.h"
 #include "process_ops.h"
+#include "seccomp.h"
 #include "spawn.h"
 
 namespace {
@@ -153,6 +154,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("mkfifo", Napi::Function::New(env, Mkfifo));
   exports.Set("openDirPath", Napi::Function::New(env, OpenDirPath));
   exports.Set("closeFd", Napi::Function::New(env, CloseFd));
+  exports.Set("compileSeccomp", Napi::Function::New(env, CompileSeccomp));
   return exports;
 }
 

@@ -3,9 +3,9 @@
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 
-import { RuntimeError } from '../errors.js';
+import { PlanError, RuntimeError } from '../errors.js';
 import { type Hierarchy, hierarchyKey, hostHierarchies, parseProcCgroup } from './hierarchy.js';
-import { containerCgroupPath } from './paths.js';
+import { containerCgroupPath, isContainedPath } from './paths.js';
 
 /** hierarchy mountpoint -> absolute directory of the container's cgroup */
 export type CgroupPaths = Record<string, string>;
@@ -16,12 +16,14 @@ function ownCgroups(): Map<string, string> {
 
 /** Absolute cgroup directories for a container, one per hierarchy. */
 export function resolveCgroupPaths(cgroupsPath: string | undefined, id: string, hierarchies: Hierarchy[] = hostHierarchies()): CgroupPaths {
+  if (cgroupsPath && !isContainedPath(cgroupsPath)) throw new PlanError('/linux/cgroupsPath', `cgroupsPath must be a clean path without "..": ${cgroupsPath}`);
   const own = cgroupsPath && !cgroupsPath.startsWith('/') ? ownCgroups() : new Map<string, string>();
   const out: CgroupPaths = {};
   for (const h of hierarchies) {
     const inHierarchy = containerCgroupPath(cgroupsPath, id, own.get(hierarchyKey(h)) ?? '/');
     // A mount of a sub-tree (root != "/") shows paths relative to that root.
-    const rel = h.root !== '/' && inHierarchy.startsWith(h.root) ? inHierarchy.slice(h.root.length) : inHierarchy;
+    const underRoot = h.root !== '/' && (inHierarchy === h.root || inHierarchy.startsWith(`${h.root}/`));
+    const rel = underRoot ? inHierarchy.slice(h.root.length) || '/' : inHierarchy;
     out[h.mountpoint] = join(h.mountpoint, rel);
   }
   return out;

@@ -13,5 +13,6 @@ export function containerCgroupPath(cgroupsPath: string | undefined, id: string,
 
 /** True when the path stays inside its hierarchy (no "..", no escape). */
 export function isContainedPath(path: string): boolean {
-  return posix.normalize(path) === path.replace(/\/+$/, '') && !path.split('/').includes('..');
+  const trimmed = path.replace(/(.)\/+$/, '$1');
+  return posix.normalize(trimmed) === trimmed && !trimmed.split('/').includes('..');
 }

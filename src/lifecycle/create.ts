@@ -1,7 +1,7 @@
 // create: builds the container and leaves its first process waiting for
 // `start`. On any failure nothing is left behind: no process, no cgroup, no
 // state directory.
-import { renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 import { cgroupMountPlan } from '../cgroups/container-mounts.js';
@@ -128,7 +128,10 @@ export function createContainer(opts: CreateOptions, spec?: Spec): CreatedContai
   const undo = new Undo(n, store, opts.id);
   undo.stateDir = true;
   try {
+    // Writable by the container's user, whoever that is; mkfifo alone would
+    // apply our umask.
     n.mkfifo(join(dir, EXEC_FIFO), 0o622);
+    chmodSync(join(dir, EXEC_FIFO), 0o622);
     const hierarchies = hostHierarchies();
     const cgroupPaths = resolveCgroupPaths(config.linux?.cgroupsPath, opts.id, hierarchies);
     const plan = buildPlan(config, {

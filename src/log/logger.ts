@@ -44,7 +44,10 @@ export function log(level: LogLevel, msg: string): void {
       // fall back to stderr below
     }
   }
-  if (level !== 'error') process.stderr.write(line);
+  // Without a log file, only --debug sends warnings and debug lines to
+  // stderr: in the foreground of `run` that stream is the container's too.
+  // Errors are printed by the CLI itself.
+  if (level !== 'error' && options.debug) process.stderr.write(line);
 }
 
 export const logger = {

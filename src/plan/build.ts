@@ -1,7 +1,7 @@
 // Turns a validated config into the plan tsrun-init carries out. Everything
 // that can be decided without touching the rootfs is decided here.
 import { statSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, posix, resolve } from 'node:path';
 
 import { PlanError } from '../errors.js';
 import type { Mount, Namespace, Spec } from '../spec/types.js';
@@ -48,10 +48,14 @@ function planNamespaces(namespaces: readonly Namespace[]): Pick<Plan, 'newNamesp
   return { newNamespaces, joinNamespaces };
 }
 
+/** A relative destination is taken from "/" (config.md allows it for old configs). */
+function absoluteDestination(destination: string): string {
+  return posix.normalize(isAbsolute(destination) ? destination : `/${destination}`);
+}
+
 function planMount(m: Mount, index: number, bundle: string): PlanMount {
   const pointer = `/mounts/${index}`;
-  // A relative destination is taken from "/" (config.md allows it for old configs).
-  const destination = isAbsolute(m.destination) ? m.destination : `/${m.destination}`;
+  const destination = absoluteDestination(m.destination);
   const parsed = parseMountOptions(m.options);
   if (parsed.unsupported.length > 0)
     throw new PlanError(`${pointer}/options`, `mount option ${parsed.unsupported[0]} is not supported by tsrun yet`);
@@ -108,12 +112,18 @@ function planCapabilities(spec: Spec): CapabilitySets | undefined {
   return sets as CapabilitySets;
 }
 
+// JSON numbers above 2^53 arrive rounded: 18446744073709551615 (how engines
+// write "unlimited") parses as 2^64, which must not wrap to 0.
+function toU64(n: number): bigint {
+  return n >= 2 ** 64 - 1 ? 0xffff_ffff_ffff_ffffn : BigInt(n);
+}
+
 function planRlimits(spec: Spec): Plan['rlimits'] {
   return (spec.process?.rlimits ?? []).map((r, i) => {
     const resource = RLIMITS[r.type];
     if (resource === undefined) throw new PlanError(`/process/rlimits/${i}/type`, `unknown rlimit type ${r.type}`);
     if (r.soft > r.hard) throw new PlanError(`/process/rlimits/${i}`, `soft limit ${r.soft} is above the hard limit ${r.hard}`);
-    return { resource, soft: BigInt(r.soft), hard: BigInt(r.hard) };
+    return { resource, soft: toU64(r.soft), hard: toU64(r.hard) };
   });
 }
 
@@ -175,7 +185,7 @@ export function buildPlan(spec: Spec, ctx: PlanContext): Plan {
   const symlinks = [...DEFAULT_SYMLINKS];
   (spec.mounts ?? []).forEach((m, i) => {
     if (m.type === 'cgroup' || m.type === 'cgroup2') {
-      const expanded = ctx.cgroupMounts(m.destination, (m.options ?? []).includes('ro'));
+      const expanded = ctx.cgroupMounts(absoluteDestination(m.destination), (m.options ?? []).includes('ro'));
       mounts.push(...expanded.mounts);
       symlinks.push(...expanded.symlinks);
     } else {
@@ -183,7 +193,7 @@ export function buildPlan(spec: Spec, ctx: PlanContext): Plan {
     }
   });
 
-  const devPts = (spec.mounts ?? []).some((m) => m.destination === '/dev/pts');
+  const devPts = (spec.mounts ?? []).some((m) => absoluteDestination(m.destination) === '/dev/pts');
   if (devPts) symlinks.push({ path: '/dev/ptmx', target: 'pts/ptmx' });
 
   const user = process.user;

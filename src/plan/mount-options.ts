@@ -109,7 +109,8 @@ const RECURSIVE_OPTIONS: Record<string, AttrOption> = {
   rrelatime: { set: MOUNT_ATTR.RELATIME, clr: MOUNT_ATTR.ATIME_MASK },
   rnorelatime: { set: 0n, clr: 0n },
   rnoatime: { set: MOUNT_ATTR.NOATIME, clr: MOUNT_ATTR.ATIME_MASK },
-  ratime: { set: 0n, clr: MOUNT_ATTR.NOATIME },
+  // The kernel takes the atime mode as a whole: clear the full mask.
+  ratime: { set: MOUNT_ATTR.RELATIME, clr: MOUNT_ATTR.ATIME_MASK },
   rstrictatime: { set: MOUNT_ATTR.STRICTATIME, clr: MOUNT_ATTR.ATIME_MASK },
   rnostrictatime: { set: 0n, clr: 0n },
   rnosymfollow: { set: MOUNT_ATTR.NOSYMFOLLOW, clr: 0n },

@@ -92,7 +92,7 @@ int main(int argc, char **argv) {
   const bool seccomp_early = seccomp_before_user_switch(plan);
   if (seccomp_early) {
     check_seccomp(plan, true);
-    load_seccomp(plan);
+    load_seccomp(plan, true);
   }
   become_user(plan);
   enter_cwd(plan);
@@ -106,7 +106,9 @@ int main(int argc, char **argv) {
   wait_for_start(statedir, plan);
   close(statedir);
   reset_signals();
-  close_fds_from(3 + static_cast<unsigned>(plan.preserve_fds));
-  if (!seccomp_early) load_seccomp(plan);
+  if (!seccomp_early) {
+    close_fds_from(3 + static_cast<unsigned>(plan.preserve_fds));
+    load_seccomp(plan, false);
+  }
   exec_program(plan, program);
 }

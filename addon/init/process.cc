@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <linux/audit.h>
 #include <linux/capability.h>
+#include <linux/close_range.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <signal.h>
@@ -410,8 +411,9 @@ void check_seccomp(const Plan &plan, bool before_user_switch) {
   std::vector<NeededSyscall> needed;
   if (before_user_switch) {
     // become_user, enter_cwd, find_executable, the "created" message, the
-    // exec fifo, reset_signals, close_fds_from: everything main() does
-    // between this load and execve. Keep in step with those functions.
+    // exec fifo, reset_signals: everything main() does between this load and
+    // execve. Keep in step with those functions. (Not close_range: with an
+    // early load, load_seccomp marks the fds close-on-exec instead.)
     needed = {
         {SYS_prctl, "prctl"},
         {SYS_setgroups, "setgroups", plan.additional_gids.empty() ? EPERM : 0},
@@ -429,7 +431,6 @@ void check_seccomp(const Plan &plan, bool before_user_switch) {
         {SYS_write, "write"},
         {SYS_rt_sigaction, "rt_sigaction", kAnyErrno},
         {SYS_rt_sigprocmask, "rt_sigprocmask", kAnyErrno},
-        {SYS_close_range, "close_range"},
     };
     if (plan.caps_present) {
       needed.push_back({SYS_capget, "capget"});
@@ -451,8 +452,16 @@ void check_seccomp(const Plan &plan, bool before_user_switch) {
   if (!before_user_switch) try_load_in_child(plan);
 }
 
-void load_seccomp(const Plan &plan) {
+void load_seccomp(const Plan &plan, bool before_user_switch) {
   if (plan.seccomp_bpf.empty()) return;
+  if (before_user_switch) {
+    // Profiles older than close_range (Linux 5.9) refuse it, so the fds past
+    // the preserved ones are made close-on-exec now, while it still passes;
+    // main() skips close_fds_from then. Everything init opens from here to
+    // execve is O_CLOEXEC.
+    if (sys::close_range(3 + static_cast<unsigned>(plan.preserve_fds), ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+      fail_errno("close_range (close-on-exec)");
+  }
   struct sock_fprog prog = seccomp_program(plan);
   if (sys::seccomp(SECCOMP_SET_MODE_FILTER, static_cast<unsigned>(plan.seccomp_flags), &prog) < 0)
     fail_errno("load seccomp filter (flags %#llx)", static_cast<unsigned long long>(plan.seccomp_flags));

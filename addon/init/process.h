@@ -31,7 +31,9 @@ bool seccomp_before_user_switch(const Plan &plan);
 // makes after loading it; for a load right before execve, also tries the
 // load in a child so a refusal is reported while the runtime listens.
 void check_seccomp(const Plan &plan, bool before_user_switch);
-void load_seccomp(const Plan &plan);
+// Before the user switch it also makes every fd past the preserved ones
+// close-on-exec, since close_fds_from may not pass the filter later.
+void load_seccomp(const Plan &plan, bool before_user_switch);
 
 [[noreturn]] void exec_program(const Plan &plan, const std::string &path);
 

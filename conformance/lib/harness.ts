@@ -453,6 +453,11 @@ export interface RtResult {
 
 let ioCounter = 0;
 
+/** Never pass path-like ids to cleanup commands: a broken runtime might act on them as paths. */
+function safeId(id: string): boolean {
+  return /^[\w+.-]+$/.test(id) && id !== '.' && id !== '..';
+}
+
 /** Spawn `cmd args` with stdout/stderr captured to files under `ioDir`. */
 export function spawnCaptured(cmd: string, args: string[], ioDir: string, opts: RtOptions = {}): Promise<RtResult> {
   mkdirp(ioDir);
@@ -536,10 +541,39 @@ export class Harness {
     this.root = path.join(this.base, 'root');
     this.ioDir = path.join(this.base, 'io');
     mkdirp(this.ioDir);
-    // Fallback if the file dies before done(): force-delete quietly.
+    // Fallbacks if the file ends without done() (crash, tap timeout): force-delete quietly.
     t.teardown(async () => {
       if (!this.cleaned) await this.cleanup();
     });
+    process.once('exit', () => {
+      if (!this.cleaned) this.syncCleanup();
+    });
+  }
+
+  /** Last-resort synchronous cleanup (from the process 'exit' event): no checks, no waiting. */
+  private syncCleanup() {
+    this.cleaned = true;
+    const ids = new Set(this.ids);
+    try {
+      for (const e of fs.readdirSync(this.root)) ids.add(e);
+    } catch {
+      /* no root */
+    }
+    for (const id of [...ids].filter(safeId)) {
+      spawnSync(runtime(), ['--root', this.root, 'delete', '--force', id], { stdio: 'ignore', timeout: 5000 });
+    }
+    for (const mp of cgroupMountPoints()) {
+      for (const cg of this.cgroupPaths) {
+        try {
+          fs.rmdirSync(path.join(mp, cg));
+        } catch {
+          /* absent or busy */
+        }
+      }
+    }
+    if (hostMountsMentioning(this.base).length === 0 && !process.env.KEEP_TMP) {
+      fs.rmSync(this.base, { recursive: true, force: true });
+    }
   }
 
   /** A fresh unique container id; if `t` is given, it is force-deleted at that test's teardown. */
@@ -550,7 +584,7 @@ export class Harness {
     return id;
   }
 
-  /** Track an id not made by id() (e.g. a maliciously named one). */
+  /** Track an id not made by id() (e.g. used in a raw rt() call) so cleanup deletes it. */
   track(id: string) {
     this.ids.add(id);
   }
@@ -650,6 +684,7 @@ export class Harness {
 
   /** `delete --force`, quietly; remembers the pid first so the final check can verify it died. */
   async forceDelete(id: string) {
+    if (!safeId(id)) return;
     const s = (await this.state(id)).state;
     if (s?.pid) this.notePid(s.pid);
     await this.rt(['delete', '--force', id], { timeout: 15_000 });

@@ -23,7 +23,7 @@ export function resolveCgroupPaths(cgroupsPath: string | undefined, id: string, 
     const inHierarchy = containerCgroupPath(cgroupsPath, id, own.get(hierarchyKey(h)) ?? '/');
     // A mount of a sub-tree (root != "/") shows paths relative to that root.
     const underRoot = h.root !== '/' && (inHierarchy === h.root || inHierarchy.startsWith(`${h.root}/`));
-    const rel = underRoot ? inHierarchy.slice(h.root.length) || '/' : inHierarchy;
+    const rel = underRoot ? inHierarchy.slice(h.root.length) : inHierarchy;
     out[h.mountpoint] = join(h.mountpoint, rel);
   }
   return out;

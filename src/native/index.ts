@@ -24,8 +24,21 @@ export interface ExitStatus {
   signal: number;
 }
 
+export interface ChildOutput {
+  stdout: string;
+  stderr: string;
+  /** null only if it could not be reaped */
+  status: ExitStatus | null;
+  timedOut: boolean;
+}
+
 export interface Native {
-  spawnInit(preserveFds: number): SpawnedInit;
+  /** stdio: fds to become the helper's 0, 1, 2 (-1 or absent: inherit ours) */
+  spawnInit(preserveFds: number, stdio?: [number, number, number]): SpawnedInit;
+  /** [read end, write end], both close-on-exec */
+  pipe(): [number, number];
+  /** Reads both fds (-1: none) until the child exits and they close; kills it past timeoutMs (-1: never). */
+  collectChild(stdoutFd: number, stderrFd: number, pidfd: number, timeoutMs: number): ChildOutput;
   sendMessage(fd: number, type: number, payload: Uint8Array, fds: number[]): void;
   /** null at end of stream; throws with code ETIMEDOUT after timeoutMs (-1: forever) */
   receiveMessage(fd: number, timeoutMs: number): ReceivedMessage | null;

@@ -4,6 +4,7 @@
       "target_name": "tsrun_native",
       "sources": [
         "src/addon.cc",
+        "src/child_io.cc",
         "src/init_image.cc",
         "src/init_blob.S",
         "src/messages.cc",

@@ -25,6 +25,7 @@ enum MessageType : uint32_t {
   kMsgPtyMaster = 8,     // init -> parent: pty master fd attached
   kMsgGo = 9,            // parent -> init: continue after a parent-side step
   kMsgWarning = 10,      // init -> parent: utf-8 text to log as a warning
+  kMsgHookPoint = 11,    // init -> parent: namespaces and mounts are ready, before pivot_root; wait for kMsgGo
 };
 
 // Plan records: {u32 tag, u32 length, payload}. Scalars are 8-byte
@@ -99,6 +100,10 @@ enum Tag : uint32_t {
   kTagConsoleCols = 86,   // u64
   kTagOomScoreAdj = 87,   // i64 (present only when set)
   kTagPidnsJoinFd = 88,   // reserved
+  kTagExecPath = 110,      // string: join mode execs this path (resolved inside)
+  kTagExecFromFd = 111,    // u64 bool: join mode execs the fd sent with the plan
+  kTagHookPause = 112,     // u64 bool: create mode stops before pivot_root for runtime hooks
+  kTagLoopbackUp = 113,    // u64 bool: bring up "lo" in the new network namespace
   kTagSeccompFlags = 90,  // u64 SECCOMP_FILTER_FLAG_* for loading kTagSeccompBpf
 };
 

@@ -21,6 +21,8 @@
 #include "namespaces.h"
 #include "plan.h"
 #include "process.h"
+#include "join.h"
+#include "loopback.h"
 #include "rootfs.h"
 #include "sysctl.h"
 
@@ -66,6 +68,7 @@ int main(int argc, char **argv) {
   Plan plan;
   std::string error;
   if (!decode_plan(msg.payload.data(), msg.payload.size(), plan, error)) fail("%s", error.c_str());
+  if (plan.mode == 1) run_join(plan, channel, msg.fds);
   if (msg.fds.size() != 1) fail("plan: expected the state directory fd");
   int statedir = msg.fds[0];
 
@@ -77,8 +80,16 @@ int main(int argc, char **argv) {
   if (plan.new_keyring) join_new_keyring();
   if (plan.has_oom_score_adj) write_oom_score_adj(std::to_string(plan.oom_score_adj).c_str());
 
+  if (plan.loopback_up) bring_up_loopback();
   apply_sysctls(plan);
   int rootfd = prepare_rootfs(plan);
+  if (plan.hook_pause) {
+    // prestart, createRuntime and createContainer hooks run now: after the
+    // namespaces and mounts exist, before pivot_root.
+    if (!channel.send(proto::kMsgHookPoint, nullptr, 0)) fail_errno("send to runtime");
+    Message go;
+    if (!channel.receive(go) || go.type != proto::kMsgGo) fail("the runtime did not let set-up continue");
+  }
   if (plan.has_hostname && sethostname(plan.hostname.data(), plan.hostname.size()) < 0) fail_errno("sethostname");
   if (plan.has_domainname && setdomainname(plan.domainname.data(), plan.domainname.size()) < 0) fail_errno("setdomainname");
   enter_rootfs(plan, rootfd);

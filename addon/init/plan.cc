@@ -226,6 +226,10 @@ bool decode_top(const Record &r, Plan &p) {
     case kTagSetsid: return as_bool(r, p.setsid);
     case kTagNewKeyring: return as_bool(r, p.new_keyring);
     case kTagExecFifoName: return as_string(r, p.exec_fifo_name);
+    case kTagExecPath: return as_string(r, p.exec_path);
+    case kTagExecFromFd: return as_bool(r, p.exec_from_fd);
+    case kTagHookPause: return as_bool(r, p.hook_pause);
+    case kTagLoopbackUp: return as_bool(r, p.loopback_up);
     case kTagConsoleRows: return as_u64(r, p.console_rows);
     case kTagConsoleCols: return as_u64(r, p.console_cols);
     default: return false;

@@ -76,6 +76,10 @@ struct Plan {
   bool setsid = true;
   bool new_keyring = true;
   std::string exec_fifo_name;
+  std::string exec_path;
+  bool exec_from_fd = false;
+  bool hook_pause = false;
+  bool loopback_up = false;
   uint64_t console_rows = 0, console_cols = 0;
 };
 

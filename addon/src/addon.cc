@@ -9,6 +9,7 @@
 
 #include <napi.h>
 
+#include "child_io.h"
 #include "messages.h"
 #include "process_ops.h"
 #include "seccomp.h"
@@ -37,7 +38,12 @@ int int_arg(const Napi::CallbackInfo &info, size_t i) { return info[i].As<Napi::
 Napi::Value SpawnInit(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   SpawnedInit s;
-  if (!spawn_init(static_cast<unsigned>(int_arg(info, 0)), s)) throw errno_error(env, "spawn tsrun-init", errno);
+  int stdio[3] = {-1, -1, -1};
+  if (info.Length() > 1 && info[1].IsArray()) {
+    auto arr = info[1].As<Napi::Array>();
+    for (uint32_t i = 0; i < 3 && i < arr.Length(); i++) stdio[i] = arr.Get(i).As<Napi::Number>().Int32Value();
+  }
+  if (!spawn_init(static_cast<unsigned>(int_arg(info, 0)), stdio, s)) throw errno_error(env, "spawn tsrun-init", errno);
   Napi::Object o = Napi::Object::New(env);
   o.Set("pid", s.pid);
   o.Set("pidfd", s.pidfd);
@@ -138,6 +144,28 @@ Napi::Value OpenDirPath(const Napi::CallbackInfo &info) {
   return Napi::Number::New(info.Env(), fd);
 }
 
+Napi::Value Pipe(const Napi::CallbackInfo &info) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) < 0) throw errno_error(info.Env(), "pipe2", errno);
+  Napi::Array a = Napi::Array::New(info.Env(), 2);
+  a.Set(0u, fds[0]);
+  a.Set(1u, fds[1]);
+  return a;
+}
+
+Napi::Value CollectChild(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  ChildOutput out;
+  int rc = collect_child(int_arg(info, 0), int_arg(info, 1), int_arg(info, 2), info[3].As<Napi::Number>().Int64Value(), out);
+  if (rc != 0) throw errno_error(env, "collect child output", rc);
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("stdout", Napi::String::New(env, out.out));
+  o.Set("stderr", Napi::String::New(env, out.err));
+  o.Set("status", StatusObject(env, out.status));
+  o.Set("timedOut", out.timed_out);
+  return o;
+}
+
 Napi::Value CloseFd(const Napi::CallbackInfo &info) {
   close(int_arg(info, 0));
   return info.Env().Undefined();
@@ -154,6 +182,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("mkfifo", Napi::Function::New(env, Mkfifo));
   exports.Set("openDirPath", Napi::Function::New(env, OpenDirPath));
   exports.Set("closeFd", Napi::Function::New(env, CloseFd));
+  exports.Set("pipe", Napi::Function::New(env, Pipe));
+  exports.Set("collectChild", Napi::Function::New(env, CollectChild));
   exports.Set("compileSeccomp", Napi::Function::New(env, CompileSeccomp));
   return exports;
 }

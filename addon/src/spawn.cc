@@ -38,7 +38,7 @@ class SpawnAttr {
 
 }  // namespace
 
-bool spawn_init(unsigned preserve_fds, SpawnedInit &out) {
+bool spawn_init(unsigned preserve_fds, const int stdio[3], SpawnedInit &out) {
   int image = sealed_init_fd();
   if (image < 0) return false;
 
@@ -47,6 +47,8 @@ bool spawn_init(unsigned preserve_fds, SpawnedInit &out) {
   int child_sync = static_cast<int>(3 + preserve_fds);
 
   FileActions actions;
+  for (int i = 0; i < 3; i++)
+    if (stdio[i] >= 0) posix_spawn_file_actions_adddup2(actions.get(), stdio[i], i);
   // dup2(fd, fd) clears FD_CLOEXEC, so preserved fds survive the exec.
   for (unsigned fd = 3; fd < 3 + preserve_fds; fd++) posix_spawn_file_actions_adddup2(actions.get(), static_cast<int>(fd), static_cast<int>(fd));
   posix_spawn_file_actions_adddup2(actions.get(), pair[1], child_sync);

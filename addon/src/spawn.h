@@ -11,8 +11,9 @@ struct SpawnedInit {
   int sync_fd;  // our end of the sync socket
 };
 
-// fds 0..2 are inherited, 3..3+preserve_fds-1 are passed on as they are,
-// the sync socket lands right after them. Returns false with errno set.
-bool spawn_init(unsigned preserve_fds, SpawnedInit &out);
+// fds 0..2 are stdio[0..2] (or inherited where -1), 3..3+preserve_fds-1
+// are passed on as they are, the sync socket lands right after them.
+// Returns false with errno set.
+bool spawn_init(unsigned preserve_fds, const int stdio[3], SpawnedInit &out);
 
 }  // namespace tsrun::addon

@@ -9,6 +9,8 @@ import { hostHierarchies } from '../cgroups/hierarchy.js';
 import { applyResources } from '../cgroups/resources.js';
 import { addProcess, createCgroups, destroyCgroups, resolveCgroupPaths, type CgroupPaths } from '../cgroups/manager.js';
 import { RuntimeError } from '../errors.js';
+import { HookError, runHooks } from '../hooks/index.js';
+import { containerTarget, type HookSubject, hookState } from '../hooks/target.js';
 import { logger } from '../log/logger.js';
 import { native, type Native } from '../native/index.js';
 import { buildPlan } from '../plan/build.js';
@@ -87,7 +89,7 @@ class Undo {
   }
 }
 
-function talkToInit(n: Native, syncFd: number, undo: Undo): number {
+function talkToInit(n: Native, syncFd: number, undo: Undo, onHookPoint: (pid: number) => void): number {
   let containerPid = 0;
   for (;;) {
     let msg;
@@ -102,6 +104,10 @@ function talkToInit(n: Native, syncFd: number, undo: Undo): number {
       case Msg.ChildPid:
         containerPid = new DataView(msg.payload.buffer, msg.payload.byteOffset, 4).getUint32(0, true);
         undo.containerPidfd = n.pidfdOpen(containerPid);
+        break;
+      case Msg.HookPoint:
+        onHookPoint(containerPid);
+        n.sendMessage(syncFd, Msg.Go, new Uint8Array(0), []);
         break;
       case Msg.Warning:
         logger.warn(new TextDecoder().decode(msg.payload));
@@ -143,6 +149,12 @@ export function createContainer(opts: CreateOptions, spec?: Spec): CreatedContai
       cgroupMounts: (destination, readonly) => cgroupMountPlan(destination, readonly, hierarchies, cgroupPaths),
     });
     const payload = encodePlan(plan);
+    const subject: HookSubject = {
+      id: opts.id,
+      bundle,
+      annotations: config.annotations ?? {},
+      namespaces: (config.linux?.namespaces ?? []).map((ns) => ns.type),
+    };
 
     createCgroups(cgroupPaths);
     undo.cgroups = cgroupPaths;
@@ -159,7 +171,13 @@ export function createContainer(opts: CreateOptions, spec?: Spec): CreatedContai
       } finally {
         n.closeFd(dirFd);
       }
-      containerPid = talkToInit(n, init.syncFd, undo);
+      containerPid = talkToInit(n, init.syncFd, undo, (pid) => {
+        // runtime.md Lifecycle 3-5: namespaces and mounts exist, pivot_root has not happened.
+        const state = hookState(subject, 'creating', pid);
+        runHooks('prestart', config.hooks, state);
+        runHooks('createRuntime', config.hooks, state);
+        runHooks('createContainer', config.hooks, state, containerTarget(subject, pid));
+      });
     } finally {
       n.closeFd(init.syncFd);
     }
@@ -180,6 +198,8 @@ export function createContainer(opts: CreateOptions, spec?: Spec): CreatedContai
       ociVersion: config.ociVersion,
       annotations: config.annotations ?? {},
       cgroupPaths,
+      hooks: config.hooks,
+      namespaces: subject.namespaces,
       createdComplete: true,
     };
     store.write(record);
@@ -188,6 +208,8 @@ export function createContainer(opts: CreateOptions, spec?: Spec): CreatedContai
     return { record, pidfd };
   } catch (e) {
     undo.run();
+    // A failed create hook continues the lifecycle at destroy and poststop.
+    if (e instanceof HookError) runHooks('poststop', config.hooks, hookState({ id: opts.id, bundle, annotations: config.annotations ?? {} }, 'stopped', undefined));
     throw e;
   }
 }

@@ -2,6 +2,8 @@
 // live one is killed first.
 import { cgroupPids, destroyCgroups } from '../cgroups/manager.js';
 import { ContainerNotFoundError, RuntimeError } from '../errors.js';
+import { runHooks } from '../hooks/index.js';
+import { hookState } from '../hooks/target.js';
 import { isSameProcessAlive } from '../state/process-identity.js';
 import type { ContainerRecord } from '../state/store.js';
 import { signalAll, signalProcess } from './kill.js';
@@ -46,4 +48,6 @@ export function deleteContainer(opts: RuntimeOptions & { id: string; force?: boo
   }
   destroyCgroups(record.cgroupPaths);
   store.remove(opts.id);
+  // runtime.md Lifecycle 13: after the container is gone; failures only warn.
+  runHooks('poststop', record.hooks, hookState({ ...record, annotations: record.annotations ?? {} }, 'stopped', undefined));
 }

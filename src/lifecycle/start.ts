@@ -3,8 +3,11 @@
 import { closeSync, openSync, readSync, constants, unlinkSync } from 'node:fs';
 
 import { RuntimeError } from '../errors.js';
+import { runHooks } from '../hooks/index.js';
+import { containerTarget, hookState } from '../hooks/target.js';
 import { isSameProcessAlive } from '../state/process-identity.js';
 import { storeFor, type RuntimeOptions } from './options.js';
+import { deleteContainer } from './delete.js';
 import { containerStatus } from './status.js';
 
 function sleepMs(ms: number): void {
@@ -17,6 +20,14 @@ export function start(opts: RuntimeOptions & { id: string }): void {
   const status = containerStatus(store, record);
   if (status === 'stopped') throw new RuntimeError('cannot start a container that has stopped');
   if (status !== 'created') throw new RuntimeError(`cannot start an already ${status} container`);
+
+  const subject = { ...record, annotations: record.annotations ?? {} };
+  try {
+    runHooks('startContainer', record.hooks, hookState(subject, 'created', record.pid), containerTarget(subject, record.pid));
+  } catch (e) {
+    stopAfterHookFailure(opts, record.id);
+    throw e;
+  }
 
   const fifo = store.fifoPath(opts.id);
   let fd: number;
@@ -47,5 +58,20 @@ export function start(opts: RuntimeOptions & { id: string }): void {
     unlinkSync(fifo);
   } catch {
     // a concurrent start removed it
+  }
+  try {
+    runHooks('poststart', record.hooks, hookState(subject, 'running', record.pid));
+  } catch (e) {
+    stopAfterHookFailure(opts, record.id);
+    throw e;
+  }
+}
+
+/** runtime.md Lifecycle 7 and 9: a failed hook stops the container and destroys it. */
+function stopAfterHookFailure(opts: RuntimeOptions, id: string): void {
+  try {
+    deleteContainer({ root: opts.root, id, force: true });
+  } catch {
+    // the hook's error is the one to report
   }
 }

@@ -177,9 +177,6 @@ export function buildPlan(spec: Spec, ctx: PlanContext): Plan {
   if (spec.domainname !== undefined && spec.domainname !== '' && (newNamespaces & CLONE_FLAGS.uts) === 0)
     throw new PlanError('/domainname', 'setting the domainname needs a new uts namespace');
   const seccomp = planSeccomp(linux.seccomp);
-  for (const [kind, hooks] of Object.entries(spec.hooks ?? {})) {
-    if (Array.isArray(hooks) && hooks.length > 0) throw new PlanError(`/hooks/${kind}`, 'hooks are not supported by tsrun yet');
-  }
 
   const mounts: PlanMount[] = [];
   const symlinks = [...DEFAULT_SYMLINKS];
@@ -231,6 +228,8 @@ export function buildPlan(spec: Spec, ctx: PlanContext): Plan {
     terminal: false,
     newKeyring: !ctx.noNewKeyring,
     execFifoName: ctx.execFifoName,
+    hookPause: ['prestart', 'createRuntime', 'createContainer'].some((k) => (spec.hooks?.[k as keyof typeof spec.hooks]?.length ?? 0) > 0),
+    loopbackUp: (newNamespaces & CLONE_FLAGS.network) !== 0,
     ...seccomp,
   };
 }

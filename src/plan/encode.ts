@@ -124,5 +124,11 @@ export function encodePlan(plan: Plan): Uint8Array {
   if (plan.seccompBpf && plan.seccompFlags) w.u64(Tag.SeccompFlags, plan.seccompFlags);
   w.u64(Tag.Terminal, plan.terminal).u64(Tag.NewKeyring, plan.newKeyring);
   w.str(Tag.ExecFifoName, plan.execFifoName);
+  if (plan.mode === 'join') {
+    if (plan.execPath !== undefined) w.str(Tag.ExecPath, plan.execPath);
+    else w.u64(Tag.ExecFromFd, true);
+  }
+  if (plan.hookPause) w.u64(Tag.HookPause, true);
+  if (plan.loopbackUp) w.u64(Tag.LoopbackUp, true);
   return w.finish();
 }

@@ -14,6 +14,7 @@ export const enum Msg {
   PtyMaster = 8,
   Go = 9,
   Warning = 10,
+  HookPoint = 11,
 }
 
 export const enum Tag {
@@ -81,5 +82,9 @@ export const enum Tag {
   ConsoleRows = 85,
   ConsoleCols = 86,
   OomScoreAdj = 87,
+  ExecPath = 110,
+  ExecFromFd = 111,
+  HookPause = 112,
+  LoopbackUp = 113,
   SeccompFlags = 90,
 }

@@ -72,4 +72,10 @@ export interface Plan {
   terminal: boolean;
   newKeyring: boolean;
   execFifoName: string;
+  /** join mode: the program to exec, looked up inside the container; absent: the fd sent along */
+  execPath?: string;
+  /** create mode: pause before pivot_root so the runtime can run its hooks */
+  hookPause?: boolean;
+  /** bring up the loopback interface of a new network namespace */
+  loopbackUp?: boolean;
 }

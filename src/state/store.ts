@@ -5,6 +5,7 @@ import { join } from 'node:path';
 
 import { ContainerNotFoundError, RuntimeError } from '../errors.js';
 import type { CgroupPaths } from '../cgroups/manager.js';
+import type { Hooks, NamespaceType } from '../spec/types.js';
 import { checkContainerId } from './id.js';
 
 export const DEFAULT_ROOT = '/run/tsrun';
@@ -26,6 +27,10 @@ export interface ContainerRecord {
   ociVersion: string;
   annotations: Record<string, string>;
   cgroupPaths: CgroupPaths;
+  /** the hooks of config.json as it was at create time */
+  hooks?: Hooks;
+  /** namespace types the container has (created or joined) */
+  namespaces?: NamespaceType[];
   /** set once creation finished; a record without it is a failed or racing create */
   createdComplete: boolean;
 }

@@ -1,0 +1,68 @@
+#include "child_io.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+
+namespace tsrun::addon {
+namespace {
+
+int64_t now_ms() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+// Hook output is for error messages: keep the first 64 KiB of each stream.
+constexpr size_t kMaxKept = 64 * 1024;
+
+}  // namespace
+
+int collect_child(int out_fd, int err_fd, int pidfd, int64_t timeout_ms, ChildOutput &result) {
+  int64_t deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+  bool out_open = out_fd >= 0, err_open = err_fd >= 0, exited = false;
+  char buf[8192];
+  while (out_open || err_open || !exited) {
+    struct pollfd fds[3] = {{out_open ? out_fd : -1, POLLIN, 0}, {err_open ? err_fd : -1, POLLIN, 0}, {exited ? -1 : pidfd, POLLIN, 0}};
+    int wait = -1;
+    if (deadline >= 0 && !result.timed_out) {
+      int64_t left = deadline - now_ms();
+      wait = left > 0 ? static_cast<int>(left) : 0;
+    }
+    int r = poll(fds, 3, wait);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    if (r == 0) {
+      // Out of time: kill it, then keep draining until everything closes.
+      result.timed_out = true;
+      pidfd_send_signal(pidfd, SIGKILL);
+      continue;
+    }
+    for (int i = 0; i < 2; i++) {
+      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+      ssize_t n = read(fds[i].fd, buf, sizeof buf);
+      if (n <= 0) {
+        if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+        (i == 0 ? out_open : err_open) = false;
+        continue;
+      }
+      std::string &dst = i == 0 ? result.out : result.err;
+      if (dst.size() < kMaxKept) dst.append(buf, static_cast<size_t>(n) < kMaxKept - dst.size() ? static_cast<size_t>(n) : kMaxKept - dst.size());
+    }
+    if (!exited && fds[2].revents != 0) {
+      int rc = wait_pidfd(pidfd, false, result.status);
+      if (rc != 0) return rc;
+      exited = true;
+      // A grandchild may hold the pipes open forever: stop once the hook is
+      // gone and the deadline (if any) has passed.
+      if (result.timed_out) break;
+    }
+  }
+  return 0;
+}
+
+}  // namespace tsrun::addon

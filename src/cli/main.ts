@@ -7,6 +7,7 @@ import yargs from 'yargs/yargs';
 import { configureLogger } from '../log/logger.js';
 import { createCommand } from './commands/create.js';
 import { deleteCommand } from './commands/delete.js';
+import { featuresCommand } from './commands/features.js';
 import { killCommand } from './commands/kill.js';
 import { listCommand } from './commands/list.js';
 import { runCommand } from './commands/run.js';
@@ -33,6 +34,7 @@ export async function main(argv: string[]): Promise<void> {
     .command(runCommand)
     .command(listCommand)
     .command(specCommand)
+    .command(featuresCommand)
     .middleware((args: GlobalArgs) => {
       configureLogger({ file: args.log, format: args['log-format'], debug: args.debug });
       if (args['systemd-cgroup']) {

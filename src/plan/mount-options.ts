@@ -127,6 +127,11 @@ const FLAG_TO_ATTR: [bigint, bigint][] = [
   [MS.NOSYMFOLLOW, MOUNT_ATTR.NOSYMFOLLOW],
 ];
 
+/** Every mount option name tsrun understands (for `tsrun features`). */
+export function knownMountOptions(): string[] {
+  return [...Object.keys(FLAG_OPTIONS), ...Object.keys(PROPAGATION_OPTIONS), ...Object.keys(RECURSIVE_OPTIONS)].sort();
+}
+
 export interface ParsedMountOptions {
   flags: bigint;
   /** flags the options explicitly cleared (rw, suid, ...), for bind mounts */

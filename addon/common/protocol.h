@@ -104,6 +104,7 @@ enum Tag : uint32_t {
   kTagExecFromFd = 111,    // u64 bool: join mode execs the fd sent with the plan
   kTagHookPause = 112,     // u64 bool: create mode stops before pivot_root for runtime hooks
   kTagLoopbackUp = 113,    // u64 bool: bring up "lo" in the new network namespace
+  kTagJoinProcess = 114,   // u64 bool: join mode sets the process up fully (`exec`), not as a hook
   kTagSeccompFlags = 90,  // u64 SECCOMP_FILTER_FLAG_* for loading kTagSeccompBpf
 };
 

@@ -88,6 +88,7 @@ void Channel::close() {
 }
 
 void set_report_channel(Channel *channel) { g_report = channel; }
+bool has_report_channel() { return g_report != nullptr; }
 
 void fail_errno(const char *fmt, ...) {
   int saved = errno;

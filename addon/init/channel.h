@@ -29,6 +29,7 @@ class Channel {
 
 // Set once at start-up so fail() can reach the parent from anywhere.
 void set_report_channel(Channel *channel);
+bool has_report_channel();
 
 // Reports "<what>: <strerror(errno)>" to the parent and exits.
 [[noreturn]] void fail_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "container_process.h"
 #include "namespaces.h"
 #include "process.h"
 #include "syscalls.h"
@@ -13,6 +14,13 @@ namespace tsrun::init {
 void run_join(const Plan &plan, const Channel &channel, const std::vector<int> &fds) {
   if (plan.exec_from_fd && fds.empty()) fail("plan: join mode needs the program fd");
   enter_namespaces(plan, channel);  // returns in the child, inside every namespace
+
+  if (plan.join_process) {
+    // `exec`: the same confinement as the container's first process. The
+    // sync socket closes at execve and tells the parent it went through.
+    if (plan.setsid && setsid() < 0) fail_errno("setsid");
+    become_container_process(plan, [] {});
+  }
 
   if (chdir(plan.cwd.empty() ? "/" : plan.cwd.c_str()) < 0) fail_errno("chdir to %s", plan.cwd.c_str());
   reset_signals();

@@ -18,6 +18,7 @@
 
 #include "../common/protocol.h"
 #include "channel.h"
+#include "container_process.h"
 #include "namespaces.h"
 #include "plan.h"
 #include "process.h"
@@ -94,32 +95,11 @@ int main(int argc, char **argv) {
   if (plan.has_domainname && setdomainname(plan.domainname.data(), plan.domainname.size()) < 0) fail_errno("setdomainname");
   enter_rootfs(plan, rootfd);
 
-  apply_rlimits(plan);
-  // Without a configured umask the caller's stays (config.md, POSIX user).
-  if (plan.has_umask) umask(static_cast<mode_t>(plan.umask));
-  if (plan.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail_errno("prctl no_new_privs");
-  // The seccomp filter goes in right before execve, unless the process will
-  // have neither no_new_privs nor CAP_SYS_ADMIN to load it with by then.
-  const bool seccomp_early = seccomp_before_user_switch(plan);
-  if (seccomp_early) {
-    check_seccomp(plan, true);
-    load_seccomp(plan, true);
-  }
-  become_user(plan);
-  enter_cwd(plan);
-  std::string program = find_executable(plan);
-  if (!seccomp_early) check_seccomp(plan, false);
-
-  channel.send(proto::kMsgCreated, nullptr, 0);
-  set_report_channel(nullptr);
-  channel.close();
-
-  wait_for_start(statedir, plan);
-  close(statedir);
-  reset_signals();
-  if (!seccomp_early) {
-    close_fds_from(3 + static_cast<unsigned>(plan.preserve_fds));
-    load_seccomp(plan, false);
-  }
-  exec_program(plan, program);
+  become_container_process(plan, [&] {
+    channel.send(proto::kMsgCreated, nullptr, 0);
+    set_report_channel(nullptr);
+    channel.close();
+    wait_for_start(statedir, plan);
+    close(statedir);
+  });
 }

@@ -230,6 +230,7 @@ bool decode_top(const Record &r, Plan &p) {
     case kTagExecFromFd: return as_bool(r, p.exec_from_fd);
     case kTagHookPause: return as_bool(r, p.hook_pause);
     case kTagLoopbackUp: return as_bool(r, p.loopback_up);
+    case kTagJoinProcess: return as_bool(r, p.join_process);
     case kTagConsoleRows: return as_u64(r, p.console_rows);
     case kTagConsoleCols: return as_u64(r, p.console_cols);
     default: return false;

@@ -80,6 +80,7 @@ struct Plan {
   bool exec_from_fd = false;
   bool hook_pause = false;
   bool loopback_up = false;
+  bool join_process = false;
   uint64_t console_rows = 0, console_cols = 0;
 };
 

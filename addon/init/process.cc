@@ -474,7 +474,9 @@ void exec_program(const Plan &plan, const std::string &path) {
   for (const auto &e : plan.env) envp.push_back(const_cast<char *>(e.c_str()));
   envp.push_back(nullptr);
   execve(path.c_str(), argv.data(), envp.data());
-  // The parent is gone by now: stderr is all that is left to tell.
+  // `exec` still listens on the sync socket; after `start` nobody does, and
+  // stderr is all that is left to tell.
+  if (has_report_channel()) fail_errno("exec %s", path.c_str());
   dprintf(2, "tsrun: exec %s: %s\n", path.c_str(), strerror(errno));
   _exit(127);
 }

@@ -7,6 +7,7 @@ import yargs from 'yargs/yargs';
 import { configureLogger } from '../log/logger.js';
 import { createCommand } from './commands/create.js';
 import { deleteCommand } from './commands/delete.js';
+import { execCommand, isolateExecCommand } from './commands/exec.js';
 import { featuresCommand } from './commands/features.js';
 import { killCommand } from './commands/kill.js';
 import { listCommand } from './commands/list.js';
@@ -23,7 +24,7 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(VERSION_TEXT);
     return;
   }
-  const parser = withGlobals(yargs(argv))
+  const parser = withGlobals(yargs(isolateExecCommand(argv)))
     .scriptName('tsrun')
     .usage('tsrun [global options] command [command options] <container-id>')
     .command(createCommand)
@@ -35,6 +36,7 @@ export async function main(argv: string[]): Promise<void> {
     .command(listCommand)
     .command(specCommand)
     .command(featuresCommand)
+    .command(execCommand)
     .middleware((args: GlobalArgs) => {
       configureLogger({ file: args.log, format: args['log-format'], debug: args.debug });
       if (args['systemd-cgroup']) {

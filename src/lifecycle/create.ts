@@ -200,6 +200,8 @@ export function createContainer(opts: CreateOptions, spec?: Spec): CreatedContai
       cgroupPaths,
       hooks: config.hooks,
       namespaces: subject.namespaces,
+      process: config.process,
+      seccomp: config.linux?.seccomp,
       createdComplete: true,
     };
     store.write(record);

@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import { isAbsolute, posix, resolve } from 'node:path';
 
 import { PlanError } from '../errors.js';
-import type { Mount, Namespace, Spec } from '../spec/types.js';
+import type { Mount, Namespace, Process, Seccomp, Spec } from '../spec/types.js';
 import { capabilityMask, UnknownCapabilityError } from './capabilities.js';
 import { DEFAULT_SYMLINKS, planDevices } from './devices.js';
 import { bindAttributes, MS, parseMountOptions } from './mount-options.js';
@@ -97,8 +97,8 @@ function planMount(m: Mount, index: number, bundle: string): PlanMount {
   };
 }
 
-function planCapabilities(spec: Spec): CapabilitySets | undefined {
-  const caps = spec.process?.capabilities;
+function planCapabilities(process: Process): CapabilitySets | undefined {
+  const caps = process.capabilities;
   if (!caps) return undefined;
   const sets: Partial<CapabilitySets> = {};
   for (const kind of ['bounding', 'effective', 'permitted', 'inheritable', 'ambient'] as const) {
@@ -118,8 +118,8 @@ function toU64(n: number): bigint {
   return n >= 2 ** 64 - 1 ? 0xffff_ffff_ffff_ffffn : BigInt(n);
 }
 
-function planRlimits(spec: Spec): Plan['rlimits'] {
-  return (spec.process?.rlimits ?? []).map((r, i) => {
+function planRlimits(process: Process): Plan['rlimits'] {
+  return (process.rlimits ?? []).map((r, i) => {
     const resource = RLIMITS[r.type];
     if (resource === undefined) throw new PlanError(`/process/rlimits/${i}/type`, `unknown rlimit type ${r.type}`);
     if (r.soft > r.hard) throw new PlanError(`/process/rlimits/${i}`, `soft limit ${r.soft} is above the hard limit ${r.hard}`);
@@ -148,13 +148,41 @@ function sysctlNamespace(key: string): 'ipc' | 'network' | 'uts' | undefined {
   return undefined;
 }
 
+/** The process half of a plan: who runs what, confined how. */
+export type ProcessPlan = Pick<
+  Plan,
+  | 'args' | 'env' | 'cwd' | 'uid' | 'gid' | 'additionalGids' | 'umask' | 'noNewPrivileges' | 'capabilities'
+  | 'rlimits' | 'oomScoreAdj' | 'terminal' | 'seccompBpf' | 'seccompFlags'
+>;
+
+/** Shared by create (config.json's process) and exec (its --process or flags). */
+export function planProcess(process: Process, seccomp: Seccomp | undefined): ProcessPlan {
+  if (!process.args || process.args.length === 0) throw new PlanError('/process/args', 'args must not be empty');
+  if (!isAbsolute(process.cwd)) throw new PlanError('/process/cwd', `cwd must be an absolute path: ${process.cwd}`);
+  if (process.terminal) throw new PlanError('/process/terminal', 'terminals are not supported by tsrun yet');
+  const user = process.user;
+  return {
+    args: process.args,
+    env: process.env ?? [],
+    cwd: process.cwd,
+    uid: user.uid,
+    gid: user.gid,
+    additionalGids: user.additionalGids ?? [],
+    umask: user.umask,
+    noNewPrivileges: process.noNewPrivileges === true,
+    capabilities: planCapabilities(process),
+    rlimits: planRlimits(process),
+    oomScoreAdj: process.oomScoreAdj,
+    terminal: false,
+    ...planSeccomp(seccomp),
+  };
+}
+
 export function buildPlan(spec: Spec, ctx: PlanContext): Plan {
   const process = spec.process;
   if (!process) throw new PlanError('/process', 'a process is required to create a container');
-  if (!process.args || process.args.length === 0) throw new PlanError('/process/args', 'args must not be empty');
-  if (!isAbsolute(process.cwd)) throw new PlanError('/process/cwd', `cwd must be an absolute path: ${process.cwd}`);
   if (!spec.root?.path) throw new PlanError('/root/path', 'a root filesystem is required');
-  if (process.terminal) throw new PlanError('/process/terminal', 'terminals are not supported by tsrun yet');
+  const processPlan = planProcess(process, spec.linux?.seccomp);
 
   const rootfs = resolve(ctx.bundle, spec.root.path);
   let st;
@@ -176,7 +204,6 @@ export function buildPlan(spec: Spec, ctx: PlanContext): Plan {
     throw new PlanError('/hostname', 'setting the hostname needs a new uts namespace');
   if (spec.domainname !== undefined && spec.domainname !== '' && (newNamespaces & CLONE_FLAGS.uts) === 0)
     throw new PlanError('/domainname', 'setting the domainname needs a new uts namespace');
-  const seccomp = planSeccomp(linux.seccomp);
 
   const mounts: PlanMount[] = [];
   const symlinks = [...DEFAULT_SYMLINKS];
@@ -193,7 +220,6 @@ export function buildPlan(spec: Spec, ctx: PlanContext): Plan {
   const devPts = (spec.mounts ?? []).some((m) => absoluteDestination(m.destination) === '/dev/pts');
   if (devPts) symlinks.push({ path: '/dev/ptmx', target: 'pts/ptmx' });
 
-  const user = process.user;
   const propagation = linux.rootfsPropagation ? ROOTFS_PROPAGATION[linux.rootfsPropagation] : undefined;
   return {
     mode: 'create',
@@ -213,23 +239,11 @@ export function buildPlan(spec: Spec, ctx: PlanContext): Plan {
     hostname: spec.hostname || undefined,
     domainname: spec.domainname || undefined,
     sysctls: checkSysctls(spec, newNamespaces),
-    args: process.args,
-    env: process.env ?? [],
-    cwd: process.cwd,
-    uid: user.uid,
-    gid: user.gid,
-    additionalGids: user.additionalGids ?? [],
-    umask: user.umask,
-    noNewPrivileges: process.noNewPrivileges === true,
-    capabilities: planCapabilities(spec),
-    rlimits: planRlimits(spec),
-    oomScoreAdj: process.oomScoreAdj,
+    ...processPlan,
     preserveFds: ctx.preserveFds,
-    terminal: false,
     newKeyring: !ctx.noNewKeyring,
     execFifoName: ctx.execFifoName,
     hookPause: ['prestart', 'createRuntime', 'createContainer'].some((k) => (spec.hooks?.[k as keyof typeof spec.hooks]?.length ?? 0) > 0),
     loopbackUp: (newNamespaces & CLONE_FLAGS.network) !== 0,
-    ...seccomp,
   };
 }

@@ -125,9 +125,11 @@ export function encodePlan(plan: Plan): Uint8Array {
   w.u64(Tag.Terminal, plan.terminal).u64(Tag.NewKeyring, plan.newKeyring);
   w.str(Tag.ExecFifoName, plan.execFifoName);
   if (plan.mode === 'join') {
-    if (plan.execPath !== undefined) w.str(Tag.ExecPath, plan.execPath);
+    if (plan.joinProcess) w.u64(Tag.JoinProcess, true);
+    else if (plan.execPath !== undefined) w.str(Tag.ExecPath, plan.execPath);
     else w.u64(Tag.ExecFromFd, true);
   }
+  if (plan.setsid !== undefined) w.u64(Tag.Setsid, plan.setsid);
   if (plan.hookPause) w.u64(Tag.HookPause, true);
   if (plan.loopbackUp) w.u64(Tag.LoopbackUp, true);
   return w.finish();

@@ -86,5 +86,6 @@ export const enum Tag {
   ExecFromFd = 111,
   HookPause = 112,
   LoopbackUp = 113,
+  JoinProcess = 114,
   SeccompFlags = 90,
 }

@@ -78,4 +78,8 @@ export interface Plan {
   hookPause?: boolean;
   /** bring up the loopback interface of a new network namespace */
   loopbackUp?: boolean;
+  /** join mode: confine the process like the container's own (`exec`), not run it as a hook */
+  joinProcess?: boolean;
+  /** start a new session (the container's first process; `exec` with a terminal) */
+  setsid?: boolean;
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import { ContainerNotFoundError, RuntimeError } from '../errors.js';
 import type { CgroupPaths } from '../cgroups/manager.js';
-import type { Hooks, NamespaceType } from '../spec/types.js';
+import type { Hooks, NamespaceType, Process, Seccomp } from '../spec/types.js';
 import { checkContainerId } from './id.js';
 
 export const DEFAULT_ROOT = '/run/tsrun';
@@ -31,6 +31,9 @@ export interface ContainerRecord {
   hooks?: Hooks;
   /** namespace types the container has (created or joined) */
   namespaces?: NamespaceType[];
+  /** config.json's process and seccomp profile at create time: `exec` starts from them */
+  process?: Process;
+  seccomp?: Seccomp;
   /** set once creation finished; a record without it is a failed or racing create */
   createdComplete: boolean;
 }

@@ -1,0 +1,42 @@
+#include "container_process.h"
+
+#include <sys/prctl.h>
+#include <sys/stat.h>
+
+#include "channel.h"
+#include "process.h"
+#include "syscalls.h"
+
+namespace tsrun::init {
+
+void become_container_process(const Plan &plan, const std::function<void()> &ready) {
+  apply_rlimits(plan);
+  // Without a configured umask the caller's stays (config.md, POSIX user).
+  if (plan.has_umask) umask(static_cast<mode_t>(plan.umask));
+  if (plan.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail_errno("prctl no_new_privs");
+  // The seccomp filter goes in right before execve, unless the process will
+  // have neither no_new_privs nor CAP_SYS_ADMIN to load it with by then.
+  const bool seccomp_early = seccomp_before_user_switch(plan);
+  if (seccomp_early) {
+    check_seccomp(plan, true);
+    load_seccomp(plan, true);
+  }
+  become_user(plan);
+  enter_cwd(plan);
+  std::string program = find_executable(plan);
+  if (!seccomp_early) check_seccomp(plan, false);
+
+  ready();
+
+  reset_signals();
+  if (!seccomp_early) {
+    // Close-on-exec rather than closed: a sync socket still open closes at
+    // the exec itself, which is how `exec` learns the program started.
+    if (sys::close_range(3 + static_cast<unsigned>(plan.preserve_fds), ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+      fail_errno("close_range (close-on-exec)");
+    load_seccomp(plan, false);
+  }
+  exec_program(plan, program);
+}
+
+}  // namespace tsrun::init

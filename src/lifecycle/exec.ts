@@ -1,0 +1,184 @@
+// exec: runs another process inside a running container, in all of its
+// namespaces and cgroups, confined like its first process.
+import { readFileSync } from 'node:fs';
+
+import { addProcess } from '../cgroups/manager.js';
+import { RuntimeError } from '../errors.js';
+import { containerTarget } from '../hooks/target.js';
+import { native } from '../native/index.js';
+import { planProcess } from '../plan/build.js';
+import { capabilityMask } from '../plan/capabilities.js';
+import { encodePlan } from '../plan/encode.js';
+import { Msg } from '../plan/protocol.js';
+import type { Plan } from '../plan/types.js';
+import type { Process } from '../spec/types.js';
+import { isSameProcessAlive } from '../state/process-identity.js';
+import type { ContainerRecord } from '../state/store.js';
+import { writePidFile } from './create.js';
+import { waitInForeground } from './foreground.js';
+import { storeFor, type RuntimeOptions } from './options.js';
+import { containerStatus } from './status.js';
+import { parseUserSpec } from './user-spec.js';
+
+export interface ExecOptions extends RuntimeOptions {
+  id: string;
+  /** the process as a JSON file (runc's --process); replaces everything below */
+  processFile?: string;
+  args?: string[];
+  env?: string[];
+  cwd?: string;
+  /** "uid[:gid]" */
+  user?: string;
+  additionalGids?: number[];
+  /** capabilities added to the container's sets */
+  caps?: string[];
+  noNewPrivileges?: boolean;
+  tty?: boolean;
+  consoleSocket?: string;
+  detach?: boolean;
+  pidFile?: string;
+  preserveFds?: number;
+  ignorePaused?: boolean;
+}
+
+/** runc's rule: start from the container's process, then apply the flags. */
+export function execProcess(base: Process | undefined, opts: ExecOptions): Process {
+  if (opts.processFile) {
+    let text: string;
+    try {
+      text = readFileSync(opts.processFile, 'utf8');
+    } catch (e) {
+      throw new RuntimeError(`read process file ${opts.processFile}: ${(e as Error).message}`);
+    }
+    return JSON.parse(text) as Process;
+  }
+  if (!opts.args || opts.args.length === 0) throw new RuntimeError('exec: a command to run is required');
+  const p: Process = structuredClone(base ?? { user: { uid: 0, gid: 0 }, cwd: '/' });
+  p.args = opts.args;
+  p.terminal = opts.tty === true;
+  if (opts.env?.length) {
+    // Later definitions win, as in a shell.
+    const env = new Map((p.env ?? []).map((e) => [e.split('=')[0]!, e]));
+    for (const e of opts.env) env.set(e.split('=')[0]!, e);
+    p.env = [...env.values()];
+  }
+  if (opts.cwd) p.cwd = opts.cwd;
+  if (opts.user) {
+    const u = parseUserSpec(opts.user);
+    p.user = { ...p.user, uid: u.uid, gid: u.gid ?? p.user.gid };
+  }
+  if (opts.additionalGids?.length) p.user = { ...p.user, additionalGids: opts.additionalGids };
+  if (opts.noNewPrivileges) p.noNewPrivileges = true;
+  if (opts.caps?.length) {
+    capabilityMask(opts.caps); // unknown names fail here, by name
+    const caps = p.capabilities ?? {};
+    // Only the sets the spec names; inheritable never (CVE-2022-29162).
+    for (const set of ['bounding', 'effective', 'permitted', 'ambient'] as const) {
+      caps[set] = [...new Set([...(caps[set] ?? []), ...opts.caps])];
+    }
+    p.capabilities = caps;
+  }
+  return p;
+}
+
+function execPlan(record: ContainerRecord, process: Process, preserveFds: number): Plan {
+  const target = containerTarget({ ...record, annotations: record.annotations ?? {} }, record.pid);
+  return {
+    mode: 'join',
+    newNamespaces: 0,
+    joinNamespaces: target.namespaces,
+    uidMapNeeded: false,
+    rootfs: '',
+    rootReadonly: false,
+    hostPropagation: 0n,
+    rootPropagation: 0n,
+    noPivot: false,
+    mounts: [],
+    devices: [],
+    symlinks: [],
+    maskedPaths: [],
+    readonlyPaths: [],
+    sysctls: [],
+    ...planProcess(process, record.seccomp),
+    preserveFds,
+    newKeyring: false,
+    execFifoName: '',
+    joinProcess: true,
+    setsid: false,
+  };
+}
+
+export interface StartedExec {
+  pid: number;
+  pidfd: number;
+}
+
+/** Starts the process; returns once it has exec'd (or throws why it could not). */
+export function startExec(opts: ExecOptions): StartedExec {
+  const store = storeFor(opts);
+  const record = store.read(opts.id);
+  const status = containerStatus(store, record);
+  if (status === 'stopped') throw new RuntimeError('cannot exec in a stopped container');
+  if (status === 'paused' && !opts.ignorePaused) throw new RuntimeError('cannot exec in a paused container');
+  if (status !== 'running' && status !== 'created' && status !== 'paused') throw new RuntimeError(`cannot exec in a ${status} container`);
+  if (opts.tty || opts.consoleSocket) throw new RuntimeError('exec: terminals are not supported by tsrun yet');
+
+  const process = execProcess(record.process, opts);
+  const payload = encodePlan(execPlan(record, process, opts.preserveFds ?? 0));
+  const n = native();
+  const init = n.spawnInit(opts.preserveFds ?? 0);
+  let pidfd = -1;
+  try {
+    addProcess(record.cgroupPaths, init.pid);
+    if (!isSameProcessAlive(record.pid, record.pidStartTime)) throw new RuntimeError('container not running');
+    n.sendMessage(init.syncFd, Msg.Plan, payload, []);
+    let pid = 0;
+    for (;;) {
+      const msg = n.receiveMessage(init.syncFd, 60_000);
+      if (msg === null) break; // closed at execve: the program runs
+      if (msg.type === Msg.ChildPid) {
+        pid = new DataView(msg.payload.buffer, msg.payload.byteOffset, 4).getUint32(0, true);
+        pidfd = n.pidfdOpen(pid);
+      } else if (msg.type === Msg.Error) {
+        throw new RuntimeError(`unable to start container process: ${new TextDecoder().decode(msg.payload)}`);
+      }
+    }
+    if (pidfd < 0) throw new RuntimeError('exec: the helper exited before starting the process');
+    if (opts.pidFile) writePidFile(opts.pidFile, pid);
+    return { pid, pidfd };
+  } catch (e) {
+    if (pidfd >= 0) {
+      try {
+        n.pidfdSendSignal(pidfd, 9);
+        n.waitPidfd(pidfd, false);
+      } catch {
+        // gone already
+      }
+      n.closeFd(pidfd);
+    }
+    throw e;
+  } finally {
+    n.closeFd(init.syncFd);
+    try {
+      n.waitPidfd(init.pidfd, false);
+    } catch {
+      // reaped
+    }
+    n.closeFd(init.pidfd);
+  }
+}
+
+/** exec in the foreground (waits, exit status like a shell) or detached (0). */
+export async function exec(opts: ExecOptions): Promise<number> {
+  const { pidfd } = startExec(opts);
+  const n = native();
+  if (opts.detach) {
+    n.closeFd(pidfd);
+    return 0;
+  }
+  try {
+    return await waitInForeground(pidfd);
+  } finally {
+    n.closeFd(pidfd);
+  }
+}

@@ -54,6 +54,29 @@ bool Channel::send(uint32_t type, const void *data, uint32_t len) const {
   return len == 0 || write_all(fd_, static_cast<const uint8_t *>(data), len);
 }
 
+bool Channel::send_fds(uint32_t type, const void *data, uint32_t len, const int *fds, unsigned count) const {
+  uint32_t header[2] = {type, len};
+  char control[CMSG_SPACE(sizeof(int) * 4)] = {};
+  if (count > 4) return false;
+  struct iovec iov = {header, sizeof header};
+  struct msghdr msg = {};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = CMSG_SPACE(sizeof(int) * count);
+  struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int) * count);
+  memcpy(CMSG_DATA(c), fds, sizeof(int) * count);
+  ssize_t r;
+  do {
+    r = ::sendmsg(fd_, &msg, MSG_NOSIGNAL);
+  } while (r < 0 && errno == EINTR);
+  if (r != static_cast<ssize_t>(sizeof header)) return false;
+  return len == 0 || write_all(fd_, static_cast<const uint8_t *>(data), len);
+}
+
 bool Channel::receive(Message &out) const {
   uint32_t header[2];
   char control[CMSG_SPACE(sizeof(int) * 16)];

@@ -19,6 +19,8 @@ class Channel {
   int fd() const { return fd_; }
   bool send(uint32_t type, const void *data, uint32_t len) const;
   bool send_u32(uint32_t type, uint32_t value) const { return send(type, &value, sizeof value); }
+  // Like send, with fds attached to the header as SCM_RIGHTS.
+  bool send_fds(uint32_t type, const void *data, uint32_t len, const int *fds, unsigned count) const;
   // Blocks for the next message; false on EOF or a malformed header.
   bool receive(Message &out) const;
   void close();

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "console.h"
 #include "container_process.h"
 #include "namespaces.h"
 #include "process.h"
@@ -19,6 +20,13 @@ void run_join(const Plan &plan, const Channel &channel, const std::vector<int> &
     // `exec`: the same confinement as the container's first process. The
     // sync socket closes at execve and tells the parent it went through.
     if (plan.setsid && setsid() < 0) fail_errno("setsid");
+    if (plan.terminal) {
+      // Joining the mount namespace made its root ours: /dev/pts is the container's.
+      int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (root < 0) fail_errno("open /");
+      adopt_terminal(open_container_pty(root, plan, channel));
+      close(root);
+    }
     become_container_process(plan, [] {});
   }
 

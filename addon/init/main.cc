@@ -18,6 +18,7 @@
 
 #include "../common/protocol.h"
 #include "channel.h"
+#include "console.h"
 #include "container_process.h"
 #include "namespaces.h"
 #include "plan.h"
@@ -84,6 +85,11 @@ int main(int argc, char **argv) {
   if (plan.loopback_up) bring_up_loopback();
   apply_sysctls(plan);
   int rootfd = prepare_rootfs(plan);
+  int pty_peer = -1;
+  if (plan.terminal) {
+    pty_peer = open_container_pty(rootfd, plan, channel);
+    mount_console(rootfd, pty_peer);
+  }
   if (plan.hook_pause) {
     // prestart, createRuntime and createContainer hooks run now: after the
     // namespaces and mounts exist, before pivot_root.
@@ -94,6 +100,7 @@ int main(int argc, char **argv) {
   if (plan.has_hostname && sethostname(plan.hostname.data(), plan.hostname.size()) < 0) fail_errno("sethostname");
   if (plan.has_domainname && setdomainname(plan.domainname.data(), plan.domainname.size()) < 0) fail_errno("setdomainname");
   enter_rootfs(plan, rootfd);
+  if (pty_peer >= 0) adopt_terminal(pty_peer);
 
   become_container_process(plan, [&] {
     channel.send(proto::kMsgCreated, nullptr, 0);

@@ -4,7 +4,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <napi.h>
@@ -166,6 +168,31 @@ Napi::Value CollectChild(const Napi::CallbackInfo &info) {
   return o;
 }
 
+// The console socket protocol: connect to the caller's AF_UNIX socket and
+// send the pty master as SCM_RIGHTS, with the pty's name as the payload.
+Napi::Value SendFdToSocket(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  std::string path = info[0].As<Napi::String>().Utf8Value();
+  int fd = int_arg(info, 1);
+  std::string name = info[2].As<Napi::String>().Utf8Value();
+  struct sockaddr_un addr = {};
+  addr.sun_family = AF_UNIX;
+  if (path.size() >= sizeof addr.sun_path) throw errno_error(env, "connect", ENAMETOOLONG, path);
+  memcpy(addr.sun_path, path.c_str(), path.size());
+  int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (s < 0) throw errno_error(env, "socket", errno);
+  if (connect(s, reinterpret_cast<struct sockaddr *>(&addr), sizeof addr) < 0) {
+    int e = errno;
+    close(s);
+    throw errno_error(env, "connect", e, path);
+  }
+  std::vector<int> fds = {fd};
+  int rc = send_fds_with_payload(s, reinterpret_cast<const uint8_t *>(name.data()), name.size(), fds);
+  close(s);
+  if (rc != 0) throw errno_error(env, "sendmsg", rc, path);
+  return env.Undefined();
+}
+
 Napi::Value CloseFd(const Napi::CallbackInfo &info) {
   close(int_arg(info, 0));
   return info.Env().Undefined();
@@ -183,6 +210,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("openDirPath", Napi::Function::New(env, OpenDirPath));
   exports.Set("closeFd", Napi::Function::New(env, CloseFd));
   exports.Set("pipe", Napi::Function::New(env, Pipe));
+  exports.Set("sendFdToSocket", Napi::Function::New(env, SendFdToSocket));
   exports.Set("collectChild", Napi::Function::New(env, CollectChild));
   exports.Set("compileSeccomp", Napi::Function::New(env, CompileSeccomp));
   return exports;

@@ -100,6 +100,27 @@ int send_message(int fd, uint32_t type, const uint8_t *data, uint32_t len, const
   return 0;
 }
 
+int send_fds_with_payload(int fd, const uint8_t *data, size_t len, const std::vector<int> &fds) {
+  char byte = 0;
+  struct iovec iov = {len > 0 ? const_cast<uint8_t *>(data) : reinterpret_cast<uint8_t *>(&byte), len > 0 ? len : 1};
+  std::vector<char> control(CMSG_SPACE(sizeof(int) * fds.size()));
+  struct msghdr msg = {};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control.data();
+  msg.msg_controllen = control.size();
+  struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
+  memcpy(CMSG_DATA(c), fds.data(), sizeof(int) * fds.size());
+  ssize_t r;
+  do {
+    r = sendmsg(fd, &msg, MSG_NOSIGNAL);
+  } while (r < 0 && errno == EINTR);
+  return r < 0 ? errno : 0;
+}
+
 int receive_message(int fd, int timeout_ms, Message &out) {
   int64_t deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
   int w = wait_readable(fd, deadline);

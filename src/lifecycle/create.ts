@@ -12,7 +12,7 @@ import { RuntimeError } from '../errors.js';
 import { HookError, runHooks } from '../hooks/index.js';
 import { containerTarget, type HookSubject, hookState } from '../hooks/target.js';
 import { logger } from '../log/logger.js';
-import { native, type Native } from '../native/index.js';
+import { native, type Native, type ReceivedMessage } from '../native/index.js';
 import { buildPlan } from '../plan/build.js';
 import { encodePlan } from '../plan/encode.js';
 import { Msg } from '../plan/protocol.js';
@@ -21,6 +21,7 @@ import { loadSpec } from '../spec/validate.js';
 import { checkContainerId } from '../state/id.js';
 import { readProcStat } from '../state/process-identity.js';
 import { EXEC_FIFO, type ContainerRecord, type StateStore } from '../state/store.js';
+import { checkConsoleOptions, handOverPty } from './console.js';
 import { storeFor, type RuntimeOptions } from './options.js';
 
 export interface CreateOptions extends RuntimeOptions {
@@ -32,6 +33,8 @@ export interface CreateOptions extends RuntimeOptions {
   noPivot?: boolean;
   noNewKeyring?: boolean;
   preserveFds?: number;
+  /** false when the caller proxies a terminal itself (`run` in the foreground) */
+  detachesTerminal?: boolean;
 }
 
 /** How long init may take to build the container before we give up. */
@@ -41,6 +44,8 @@ export interface CreatedContainer {
   record: ContainerRecord;
   /** pidfd of the container process, which is our child */
   pidfd: number;
+  /** the pty master, when the process has a terminal and no console socket took it */
+  ptyMaster?: number;
 }
 
 export function writePidFile(path: string, pid: number): void {
@@ -55,6 +60,7 @@ class Undo {
   bootstrap?: { pid: number; pidfd: number };
   containerPidfd?: number;
   cgroups?: CgroupPaths;
+  ptyMaster?: number;
   stateDir = false;
 
   constructor(
@@ -78,6 +84,7 @@ class Undo {
       }
       this.n.closeFd(p);
     }
+    if (this.ptyMaster !== undefined) this.n.closeFd(this.ptyMaster);
     if (this.cgroups) {
       try {
         destroyCgroups(this.cgroups);
@@ -89,7 +96,7 @@ class Undo {
   }
 }
 
-function talkToInit(n: Native, syncFd: number, undo: Undo, onHookPoint: (pid: number) => void): number {
+function talkToInit(n: Native, syncFd: number, undo: Undo, onHookPoint: (pid: number) => void, onPty: (msg: ReceivedMessage) => void): number {
   let containerPid = 0;
   for (;;) {
     let msg;
@@ -104,6 +111,9 @@ function talkToInit(n: Native, syncFd: number, undo: Undo, onHookPoint: (pid: nu
       case Msg.ChildPid:
         containerPid = new DataView(msg.payload.buffer, msg.payload.byteOffset, 4).getUint32(0, true);
         undo.containerPidfd = n.pidfdOpen(containerPid);
+        break;
+      case Msg.PtyMaster:
+        onPty(msg);
         break;
       case Msg.HookPoint:
         onHookPoint(containerPid);
@@ -128,6 +138,7 @@ export function createContainer(opts: CreateOptions, spec?: Spec): CreatedContai
   checkContainerId(opts.id);
   const bundle = resolve(opts.bundle ?? '.');
   const config = spec ?? loadSpec(bundle);
+  checkConsoleOptions(config.process?.terminal === true, opts.consoleSocket, opts.detachesTerminal !== false);
   const store = storeFor(opts);
   const n = native();
   const dir = store.claim(opts.id);
@@ -160,6 +171,7 @@ export function createContainer(opts: CreateOptions, spec?: Spec): CreatedContai
     undo.cgroups = cgroupPaths;
     applyResources(hierarchies, cgroupPaths, config.linux?.resources, config.linux?.devices);
 
+    let ptyMaster: number | undefined;
     const init = n.spawnInit(plan.preserveFds);
     undo.bootstrap = { pid: init.pid, pidfd: init.pidfd };
     let containerPid: number;
@@ -177,6 +189,9 @@ export function createContainer(opts: CreateOptions, spec?: Spec): CreatedContai
         runHooks('prestart', config.hooks, state);
         runHooks('createRuntime', config.hooks, state);
         runHooks('createContainer', config.hooks, state, containerTarget(subject, pid));
+      }, (msg) => {
+        ptyMaster = handOverPty(msg, opts.consoleSocket);
+        undo.ptyMaster = ptyMaster;
       });
     } finally {
       n.closeFd(init.syncFd);
@@ -207,7 +222,7 @@ export function createContainer(opts: CreateOptions, spec?: Spec): CreatedContai
     store.write(record);
     if (opts.pidFile) writePidFile(opts.pidFile, containerPid);
     const pidfd = undo.containerPidfd!;
-    return { record, pidfd };
+    return { record, pidfd, ptyMaster };
   } catch (e) {
     undo.run();
     // A failed create hook continues the lifecycle at destroy and poststop.
@@ -217,7 +232,8 @@ export function createContainer(opts: CreateOptions, spec?: Spec): CreatedContai
 }
 
 export function create(opts: CreateOptions): ContainerRecord {
-  const { record, pidfd } = createContainer(opts);
+  const { record, pidfd, ptyMaster } = createContainer({ ...opts, detachesTerminal: true });
   native().closeFd(pidfd);
+  if (ptyMaster !== undefined) native().closeFd(ptyMaster);
   return record;
 }

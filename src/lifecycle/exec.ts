@@ -15,7 +15,9 @@ import type { Process } from '../spec/types.js';
 import { isSameProcessAlive } from '../state/process-identity.js';
 import type { ContainerRecord } from '../state/store.js';
 import { writePidFile } from './create.js';
+import { checkConsoleOptions, handOverPty } from './console.js';
 import { waitInForeground } from './foreground.js';
+import { proxyTerminal } from './terminal-proxy.js';
 import { storeFor, type RuntimeOptions } from './options.js';
 import { containerStatus } from './status.js';
 import { parseUserSpec } from './user-spec.js';
@@ -104,13 +106,16 @@ function execPlan(record: ContainerRecord, process: Process, preserveFds: number
     newKeyring: false,
     execFifoName: '',
     joinProcess: true,
-    setsid: false,
+    // A terminal needs its own session to become the controlling one.
+    setsid: process.terminal === true,
   };
 }
 
 export interface StartedExec {
   pid: number;
   pidfd: number;
+  /** the pty master when there is a terminal and no console socket */
+  ptyMaster?: number;
 }
 
 /** Starts the process; returns once it has exec'd (or throws why it could not). */
@@ -121,13 +126,13 @@ export function startExec(opts: ExecOptions): StartedExec {
   if (status === 'stopped') throw new RuntimeError('cannot exec in a stopped container');
   if (status === 'paused' && !opts.ignorePaused) throw new RuntimeError('cannot exec in a paused container');
   if (status !== 'running' && status !== 'created' && status !== 'paused') throw new RuntimeError(`cannot exec in a ${status} container`);
-  if (opts.tty || opts.consoleSocket) throw new RuntimeError('exec: terminals are not supported by tsrun yet');
-
   const process = execProcess(record.process, opts);
+  checkConsoleOptions(process.terminal === true, opts.consoleSocket, opts.detach === true);
   const payload = encodePlan(execPlan(record, process, opts.preserveFds ?? 0));
   const n = native();
   const init = n.spawnInit(opts.preserveFds ?? 0);
   let pidfd = -1;
+  let ptyMaster: number | undefined;
   try {
     addProcess(record.cgroupPaths, init.pid);
     if (!isSameProcessAlive(record.pid, record.pidStartTime)) throw new RuntimeError('container not running');
@@ -139,14 +144,17 @@ export function startExec(opts: ExecOptions): StartedExec {
       if (msg.type === Msg.ChildPid) {
         pid = new DataView(msg.payload.buffer, msg.payload.byteOffset, 4).getUint32(0, true);
         pidfd = n.pidfdOpen(pid);
+      } else if (msg.type === Msg.PtyMaster) {
+        ptyMaster = handOverPty(msg, opts.consoleSocket);
       } else if (msg.type === Msg.Error) {
         throw new RuntimeError(`unable to start container process: ${new TextDecoder().decode(msg.payload)}`);
       }
     }
     if (pidfd < 0) throw new RuntimeError('exec: the helper exited before starting the process');
     if (opts.pidFile) writePidFile(opts.pidFile, pid);
-    return { pid, pidfd };
+    return { pid, pidfd, ptyMaster };
   } catch (e) {
+    if (ptyMaster !== undefined) n.closeFd(ptyMaster);
     if (pidfd >= 0) {
       try {
         n.pidfdSendSignal(pidfd, 9);
@@ -170,15 +178,18 @@ export function startExec(opts: ExecOptions): StartedExec {
 
 /** exec in the foreground (waits, exit status like a shell) or detached (0). */
 export async function exec(opts: ExecOptions): Promise<number> {
-  const { pidfd } = startExec(opts);
+  const { pidfd, ptyMaster } = startExec(opts);
   const n = native();
   if (opts.detach) {
     n.closeFd(pidfd);
+    if (ptyMaster !== undefined) n.closeFd(ptyMaster);
     return 0;
   }
+  const proxy = ptyMaster !== undefined ? proxyTerminal(ptyMaster) : undefined;
   try {
     return await waitInForeground(pidfd);
   } finally {
+    await proxy?.stop();
     n.closeFd(pidfd);
   }
 }

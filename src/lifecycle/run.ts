@@ -5,6 +5,7 @@ import { createContainer, type CreateOptions } from './create.js';
 import { deleteContainer } from './delete.js';
 import { waitInForeground } from './foreground.js';
 import { start } from './start.js';
+import { proxyTerminal } from './terminal-proxy.js';
 
 export interface RunOptions extends CreateOptions {
   detach?: boolean;
@@ -15,10 +16,12 @@ export interface RunOptions extends CreateOptions {
 /** Exit status like a shell reports it: the code, or 128 + the signal. */
 export async function run(opts: RunOptions): Promise<number> {
   const n = native();
-  const { pidfd } = createContainer(opts);
+  const { pidfd, ptyMaster } = createContainer({ ...opts, detachesTerminal: opts.detach === true });
+  const proxy = ptyMaster !== undefined ? proxyTerminal(ptyMaster) : undefined;
   try {
     start(opts);
   } catch (e) {
+    await proxy?.stop();
     n.closeFd(pidfd);
     deleteContainer({ root: opts.root, id: opts.id, force: true });
     throw e;
@@ -31,6 +34,7 @@ export async function run(opts: RunOptions): Promise<number> {
   try {
     status = await waitInForeground(pidfd);
   } finally {
+    await proxy?.stop();
     n.closeFd(pidfd);
   }
   if (!opts.keep) deleteContainer({ root: opts.root, id: opts.id, force: true });

@@ -35,6 +35,8 @@ export interface ChildOutput {
 export interface Native {
   /** stdio: fds to become the helper's 0, 1, 2 (-1 or absent: inherit ours) */
   spawnInit(preserveFds: number, stdio?: [number, number, number]): SpawnedInit;
+  /** Connects to an AF_UNIX stream socket and sends fd (SCM_RIGHTS) with `name` as the payload. */
+  sendFdToSocket(path: string, fd: number, name: string): void;
   /** [read end, write end], both close-on-exec */
   pipe(): [number, number];
   /** Reads both fds (-1: none) until the child exits and they close; kills it past timeoutMs (-1: never). */

@@ -152,14 +152,13 @@ function sysctlNamespace(key: string): 'ipc' | 'network' | 'uts' | undefined {
 export type ProcessPlan = Pick<
   Plan,
   | 'args' | 'env' | 'cwd' | 'uid' | 'gid' | 'additionalGids' | 'umask' | 'noNewPrivileges' | 'capabilities'
-  | 'rlimits' | 'oomScoreAdj' | 'terminal' | 'seccompBpf' | 'seccompFlags'
+  | 'rlimits' | 'oomScoreAdj' | 'terminal' | 'consoleSize' | 'seccompBpf' | 'seccompFlags'
 >;
 
 /** Shared by create (config.json's process) and exec (its --process or flags). */
 export function planProcess(process: Process, seccomp: Seccomp | undefined): ProcessPlan {
   if (!process.args || process.args.length === 0) throw new PlanError('/process/args', 'args must not be empty');
   if (!isAbsolute(process.cwd)) throw new PlanError('/process/cwd', `cwd must be an absolute path: ${process.cwd}`);
-  if (process.terminal) throw new PlanError('/process/terminal', 'terminals are not supported by tsrun yet');
   const user = process.user;
   return {
     args: process.args,
@@ -173,7 +172,8 @@ export function planProcess(process: Process, seccomp: Seccomp | undefined): Pro
     capabilities: planCapabilities(process),
     rlimits: planRlimits(process),
     oomScoreAdj: process.oomScoreAdj,
-    terminal: false,
+    terminal: process.terminal === true,
+    consoleSize: process.terminal ? process.consoleSize : undefined,
     ...planSeccomp(seccomp),
   };
 }

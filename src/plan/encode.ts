@@ -123,6 +123,7 @@ export function encodePlan(plan: Plan): Uint8Array {
   if (plan.seccompBpf) w.bytes(Tag.SeccompBpf, plan.seccompBpf);
   if (plan.seccompBpf && plan.seccompFlags) w.u64(Tag.SeccompFlags, plan.seccompFlags);
   w.u64(Tag.Terminal, plan.terminal).u64(Tag.NewKeyring, plan.newKeyring);
+  if (plan.consoleSize) w.u64(Tag.ConsoleRows, plan.consoleSize.height).u64(Tag.ConsoleCols, plan.consoleSize.width);
   w.str(Tag.ExecFifoName, plan.execFifoName);
   if (plan.mode === 'join') {
     if (plan.joinProcess) w.u64(Tag.JoinProcess, true);

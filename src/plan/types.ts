@@ -70,6 +70,7 @@ export interface Plan {
   /** SECCOMP_FILTER_FLAG_* passed to seccomp(2) with seccompBpf */
   seccompFlags?: number;
   terminal: boolean;
+  consoleSize?: { height: number; width: number };
   newKeyring: boolean;
   execFifoName: string;
   /** join mode: the program to exec, looked up inside the container; absent: the fd sent along */

@@ -35,6 +35,20 @@ export interface CreateOptions extends RuntimeOptions {
   preserveFds?: number;
   /** false when the caller proxies a terminal itself (`run` in the foreground) */
   detachesTerminal?: boolean;
+  /** AF_UNIX socket that receives a pidfd of the container process */
+  pidfdSocket?: string;
+}
+
+/**
+ * Socket activation: sockets systemd passed to tsrun (LISTEN_FDS, with
+ * LISTEN_PID naming us) go on to the container as its fds 3.., announced in
+ * its environment with LISTEN_PID=1.
+ */
+export function socketActivation(env: NodeJS.ProcessEnv = process.env): number {
+  const count = Number(env.LISTEN_FDS);
+  if (!env.LISTEN_FDS || !Number.isInteger(count) || count <= 0) return 0;
+  if (env.LISTEN_PID && Number(env.LISTEN_PID) !== process.pid) return 0;
+  return count;
 }
 
 /** How long init may take to build the container before we give up. */
@@ -138,6 +152,10 @@ export function createContainer(opts: CreateOptions, spec?: Spec): CreatedContai
   checkContainerId(opts.id);
   const bundle = resolve(opts.bundle ?? '.');
   const config = spec ?? loadSpec(bundle);
+  const listenFds = socketActivation();
+  if (listenFds > 0 && config.process) {
+    config.process.env = [...(config.process.env ?? []).filter((e) => !/^LISTEN_(FDS|PID)=/.test(e)), `LISTEN_FDS=${listenFds}`, 'LISTEN_PID=1'];
+  }
   checkConsoleOptions(config.process?.terminal === true, opts.consoleSocket, opts.detachesTerminal !== false);
   const store = storeFor(opts);
   const n = native();
@@ -154,7 +172,7 @@ export function createContainer(opts: CreateOptions, spec?: Spec): CreatedContai
     const plan = buildPlan(config, {
       bundle,
       execFifoName: EXEC_FIFO,
-      preserveFds: opts.preserveFds ?? 0,
+      preserveFds: (opts.preserveFds ?? 0) + listenFds,
       noPivot: opts.noPivot === true,
       noNewKeyring: opts.noNewKeyring === true,
       cgroupMounts: (destination, readonly) => cgroupMountPlan(destination, readonly, hierarchies, cgroupPaths),
@@ -222,6 +240,7 @@ export function createContainer(opts: CreateOptions, spec?: Spec): CreatedContai
     store.write(record);
     if (opts.pidFile) writePidFile(opts.pidFile, containerPid);
     const pidfd = undo.containerPidfd!;
+    if (opts.pidfdSocket) n.sendFdToSocket(opts.pidfdSocket, pidfd, '');
     return { record, pidfd, ptyMaster };
   } catch (e) {
     undo.run();

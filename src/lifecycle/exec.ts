@@ -41,6 +41,8 @@ export interface ExecOptions extends RuntimeOptions {
   pidFile?: string;
   preserveFds?: number;
   ignorePaused?: boolean;
+  /** AF_UNIX socket that receives a pidfd of the new process */
+  pidfdSocket?: string;
 }
 
 /** runc's rule: start from the container's process, then apply the flags. */
@@ -152,6 +154,7 @@ export function startExec(opts: ExecOptions): StartedExec {
     }
     if (pidfd < 0) throw new RuntimeError('exec: the helper exited before starting the process');
     if (opts.pidFile) writePidFile(opts.pidFile, pid);
+    if (opts.pidfdSocket) n.sendFdToSocket(opts.pidfdSocket, pidfd, '');
     return { pid, pidfd, ptyMaster };
   } catch (e) {
     if (ptyMaster !== undefined) n.closeFd(ptyMaster);

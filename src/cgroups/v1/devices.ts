@@ -1,19 +1,13 @@
 // cgroup v1 devices controller: the access list as devices.allow and
 // devices.deny writes, in order.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-
-import { RuntimeError } from '../../errors.js';
 import { type DeviceRule, v1RuleLine } from '../device-rules.js';
+import { writeCgroupFile } from './write.js';
+
+/** The writes for an access list; pure. */
+export function planDeviceRules(rules: readonly DeviceRule[]): { file: string; value: string }[] {
+  return rules.map((rule) => ({ file: rule.allow ? 'devices.allow' : 'devices.deny', value: v1RuleLine(rule) }));
+}
 
 export function applyDeviceRules(dir: string, rules: readonly DeviceRule[]): void {
-  for (const rule of rules) {
-    const file = join(dir, rule.allow ? 'devices.allow' : 'devices.deny');
-    const line = v1RuleLine(rule);
-    try {
-      writeFileSync(file, line);
-    } catch (e) {
-      throw new RuntimeError(`write ${JSON.stringify(line)} to ${file}: ${(e as Error).message}`);
-    }
-  }
+  for (const { file, value } of planDeviceRules(rules)) writeCgroupFile(dir, file, value);
 }

@@ -10,6 +10,7 @@ export interface CreateArgs extends GlobalArgs {
   'no-pivot'?: boolean;
   'no-new-keyring'?: boolean;
   'preserve-fds'?: number;
+  'pidfd-socket'?: string;
 }
 
 /** Options shared by create and run. */
@@ -20,6 +21,7 @@ export const createOptions = {
   'no-pivot': { type: 'boolean', describe: 'do not use pivot root to jail process inside rootfs' },
   'no-new-keyring': { type: 'boolean', describe: 'do not create a new session keyring for the container' },
   'preserve-fds': { type: 'number', default: 0, describe: 'pass N additional file descriptors to the container' },
+  'pidfd-socket': { type: 'string', describe: 'path to an AF_UNIX socket which will receive the pidfd of the container process' },
 } as const;
 
 export function createArgsToOptions(a: CreateArgs) {
@@ -32,6 +34,7 @@ export function createArgsToOptions(a: CreateArgs) {
     noPivot: a['no-pivot'],
     noNewKeyring: a['no-new-keyring'],
     preserveFds: a['preserve-fds'],
+    pidfdSocket: a['pidfd-socket'],
   };
 }
 

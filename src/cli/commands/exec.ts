@@ -21,12 +21,13 @@ interface ExecArgs extends GlobalArgs {
   'process-label'?: string;
   apparmor?: string;
   cgroup?: string[];
+  'pidfd-socket'?: string;
 }
 
 /** exec options that take a value: the first word after them is not the container id. */
 export const EXEC_VALUE_OPTIONS = new Set([
   '--process', '-p', '--env', '-e', '--cwd', '--user', '-u', '--additional-gids', '-g', '--cap', '-c',
-  '--console-socket', '--pid-file', '--preserve-fds', '--process-label', '--apparmor', '--cgroup',
+  '--console-socket', '--pid-file', '--preserve-fds', '--process-label', '--apparmor', '--cgroup', '--pidfd-socket',
 ]);
 
 /**
@@ -73,7 +74,8 @@ export const execCommand: CommandModule<GlobalArgs, ExecArgs> = {
       .option('ignore-paused', { type: 'boolean', describe: 'allow exec in a paused container' })
       .option('process-label', { type: 'string', describe: 'set the asm process label for the process commonly used with selinux' })
       .option('apparmor', { type: 'string', describe: 'set the apparmor profile for the process' })
-      .option('cgroup', { type: 'string', array: true, describe: 'run the process in an (existing) sub-cgroup(s)' }) as never,
+      .option('cgroup', { type: 'string', array: true, describe: 'run the process in an (existing) sub-cgroup(s)' })
+      .option('pidfd-socket', { type: 'string', describe: 'path to an AF_UNIX socket which will receive the pidfd of the process' }) as never,
   handler: async (a) => {
     const [{ exec }, { RuntimeError }] = await Promise.all([import('../../lifecycle/exec.js'), import('../../errors.js')]);
     if (a['process-label']) throw new RuntimeError('--process-label: SELinux is not available on this host');
@@ -97,6 +99,7 @@ export const execCommand: CommandModule<GlobalArgs, ExecArgs> = {
       pidFile: a['pid-file'],
       preserveFds: a['preserve-fds'],
       ignorePaused: a['ignore-paused'],
+      pidfdSocket: a['pidfd-socket'],
     });
     process.exit(status);
   },

@@ -8,7 +8,12 @@ RUNS=${RUNS:-30}
 TSRUN=${TSRUN:-$PWD/bin/tsrun}
 RUNC=${RUNC:-$(command -v runc)}
 work=$(mktemp -d)
-trap '"$TSRUN" --root "$work/tsrun-root" delete -f bench-state >/dev/null 2>&1 || true; "$RUNC" --root "$work/runc-root" delete -f bench-state-runc >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+cleanup() {
+  for id in bench-state bench-exec; do "$TSRUN" --root "$work/tsrun-root" delete -f $id >/dev/null 2>&1 || true; done
+  for id in bench-state-runc bench-exec-runc; do "$RUNC" --root "$work/runc-root" delete -f $id >/dev/null 2>&1 || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
 bash bundles/make-rootfs.sh "$work/bundle/rootfs" >/dev/null
 node -e '
@@ -22,6 +27,17 @@ fs.writeFileSync(process.argv[1], JSON.stringify(c));
 # Distinct ids: both runtimes default to the cgroup /<id>.
 "$TSRUN" --root "$work/tsrun-root" create -b "$work/bundle" bench-state
 "$RUNC" --root "$work/runc-root" create -b "$work/bundle" bench-state-runc
+# A running container to exec into (its process sleeps).
+node -e '
+const fs = require("fs");
+const c = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+c.process.args = ["sleep", "3600"];
+c.root.path = require("path").dirname(process.argv[1]) + "/rootfs";
+fs.mkdirSync(process.argv[2], { recursive: true });
+fs.writeFileSync(process.argv[2] + "/config.json", JSON.stringify(c));
+' "$work/bundle/config.json" "$work/sleeper"
+"$TSRUN" --root "$work/tsrun-root" run -d -b "$work/sleeper" bench-exec
+"$RUNC" --root "$work/runc-root" run -d -b "$work/sleeper" bench-exec-runc
 
 median() { node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1])).results[0]; const t=[...r.times].sort((a,b)=>a-b); console.log((t[Math.floor(t.length/2)]*1000).toFixed(1))' "$1"; }
 
@@ -38,5 +54,9 @@ row() { # key label tsrun-cmd runc-cmd
   printf '%-28s %10s %10s %8s\n' "$2" "$a" "$b" "$(node -e "console.log(($a/$b).toFixed(2))")"
 }
 row state 'state (median)' "$TSRUN --root $work/tsrun-root state bench-state" "$RUNC --root $work/runc-root state bench-state-runc"
+row exec 'exec /bin/true (median)' "$TSRUN --root $work/tsrun-root exec bench-exec /bin/true" "$RUNC --root $work/runc-root exec bench-exec-runc /bin/true"
 row run 'run /bin/true (median)' "$TSRUN --root $work/tsrun-root run -b $work/bundle bench-run" "$RUNC --root $work/runc-root run -b $work/bundle bench-run-runc"
 echo "budget: state <= 30 ms, run <= 60 ms (tsrun medians)"
+pid=$("$TSRUN" --root "$work/tsrun-root" state bench-state | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).pid))')
+rpid=$("$RUNC" --root "$work/runc-root" state bench-state-runc | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).pid))')
+printf '%-28s %10s %10s\n' 'created container RSS (kB)' "$(awk '/VmRSS/{print $2}' /proc/$pid/status)" "$(awk '/VmRSS/{print $2}' /proc/$rpid/status)"

@@ -11,6 +11,8 @@ import { execCommand, isolateExecCommand } from './commands/exec.js';
 import { featuresCommand } from './commands/features.js';
 import { killCommand } from './commands/kill.js';
 import { listCommand } from './commands/list.js';
+import { pauseCommand, resumeCommand } from './commands/pause.js';
+import { psCommand } from './commands/ps.js';
 import { runCommand } from './commands/run.js';
 import { specCommand } from './commands/spec.js';
 import { startCommand } from './commands/start.js';
@@ -37,6 +39,9 @@ export async function main(argv: string[]): Promise<void> {
     .command(specCommand)
     .command(featuresCommand)
     .command(execCommand)
+    .command(pauseCommand)
+    .command(resumeCommand)
+    .command(psCommand)
     .middleware((args: GlobalArgs) => {
       configureLogger({ file: args.log, format: args['log-format'], debug: args.debug });
       if (args['systemd-cgroup']) {

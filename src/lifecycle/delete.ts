@@ -1,5 +1,6 @@
 // delete: removes a stopped container's cgroups and state; with force, a
 // live one is killed first.
+import { freezerState, setFrozen } from '../cgroups/freezer.js';
 import { cgroupPids, destroyCgroups } from '../cgroups/manager.js';
 import { ContainerNotFoundError, RuntimeError } from '../errors.js';
 import { runHooks } from '../hooks/index.js';
@@ -17,6 +18,8 @@ function sleepMs(ms: number): void {
 function killEverything(record: ContainerRecord): void {
   signalProcess(record.pid, record.pidStartTime, 9);
   signalAll(record, 9);
+  // Frozen tasks take their SIGKILL only once thawed.
+  if (freezerState(record.cgroupPaths) === 'frozen') setFrozen(record.cgroupPaths, false);
   for (let i = 0; i < 1000; i++) {
     if (!isSameProcessAlive(record.pid, record.pidStartTime) && cgroupPids(record.cgroupPaths).length === 0) return;
     sleepMs(5);

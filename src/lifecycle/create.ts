@@ -22,6 +22,7 @@ import { checkContainerId } from '../state/id.js';
 import { readProcStat } from '../state/process-identity.js';
 import { EXEC_FIFO, type ContainerRecord, type StateStore } from '../state/store.js';
 import { checkConsoleOptions, handOverPty } from './console.js';
+import { writeIdMaps } from './id-maps.js';
 import { storeFor, type RuntimeOptions } from './options.js';
 
 export interface CreateOptions extends RuntimeOptions {
@@ -110,7 +111,15 @@ class Undo {
   }
 }
 
-function talkToInit(n: Native, syncFd: number, undo: Undo, onHookPoint: (pid: number) => void, onPty: (msg: ReceivedMessage) => void): number {
+interface InitEvents {
+  /** the bootstrap process unshared a user namespace and waits for its maps */
+  usernsReady(pid: number): void;
+  /** namespaces and mounts exist, pivot_root has not happened yet */
+  hookPoint(pid: number): void;
+  ptyMaster(msg: ReceivedMessage): void;
+}
+
+function talkToInit(n: Native, syncFd: number, undo: Undo, events: InitEvents): number {
   let containerPid = 0;
   for (;;) {
     let msg;
@@ -126,11 +135,15 @@ function talkToInit(n: Native, syncFd: number, undo: Undo, onHookPoint: (pid: nu
         containerPid = new DataView(msg.payload.buffer, msg.payload.byteOffset, 4).getUint32(0, true);
         undo.containerPidfd = n.pidfdOpen(containerPid);
         break;
+      case Msg.UsernsReady:
+        events.usernsReady(new DataView(msg.payload.buffer, msg.payload.byteOffset, 4).getUint32(0, true));
+        n.sendMessage(syncFd, Msg.UsernsMapped, new Uint8Array(0), []);
+        break;
       case Msg.PtyMaster:
-        onPty(msg);
+        events.ptyMaster(msg);
         break;
       case Msg.HookPoint:
-        onHookPoint(containerPid);
+        events.hookPoint(containerPid);
         n.sendMessage(syncFd, Msg.Go, new Uint8Array(0), []);
         break;
       case Msg.Warning:
@@ -201,15 +214,19 @@ export function createContainer(opts: CreateOptions, spec?: Spec): CreatedContai
       } finally {
         n.closeFd(dirFd);
       }
-      containerPid = talkToInit(n, init.syncFd, undo, (pid) => {
-        // runtime.md Lifecycle 3-5: namespaces and mounts exist, pivot_root has not happened.
-        const state = hookState(subject, 'creating', pid);
-        runHooks('prestart', config.hooks, state);
-        runHooks('createRuntime', config.hooks, state);
-        runHooks('createContainer', config.hooks, state, containerTarget(subject, pid));
-      }, (msg) => {
-        ptyMaster = handOverPty(msg, opts.consoleSocket);
-        undo.ptyMaster = ptyMaster;
+      containerPid = talkToInit(n, init.syncFd, undo, {
+        usernsReady: (pid) => writeIdMaps(pid, config.linux?.uidMappings ?? [], config.linux?.gidMappings ?? []),
+        hookPoint: (pid) => {
+          // runtime.md Lifecycle 3-5: namespaces and mounts exist, pivot_root has not happened.
+          const state = hookState(subject, 'creating', pid);
+          runHooks('prestart', config.hooks, state);
+          runHooks('createRuntime', config.hooks, state);
+          runHooks('createContainer', config.hooks, state, containerTarget(subject, pid));
+        },
+        ptyMaster: (msg) => {
+          ptyMaster = handOverPty(msg, opts.consoleSocket);
+          undo.ptyMaster = ptyMaster;
+        },
       });
     } finally {
       n.closeFd(init.syncFd);

@@ -198,7 +198,11 @@ export function buildPlan(spec: Spec, ctx: PlanContext): Plan {
   const { newNamespaces, joinNamespaces } = planNamespaces(namespaces);
   const has = (type: Namespace['type']) => namespaces.some((n) => n.type === type);
   if (!has('mount')) throw new PlanError('/linux/namespaces', 'a mount namespace is required');
-  if (has('user')) throw new PlanError('/linux/namespaces', 'user namespaces are not supported by tsrun yet');
+  const newUserNs = (newNamespaces & CLONE_FLAGS.user) !== 0;
+  if (newUserNs && !(linux.uidMappings?.length && linux.gidMappings?.length))
+    throw new PlanError('/linux/uidMappings', 'a new user namespace needs uidMappings and gidMappings');
+  if (!has('user') && (linux.uidMappings?.length || linux.gidMappings?.length))
+    throw new PlanError('/linux/uidMappings', 'uidMappings and gidMappings need a user namespace');
   if (has('time')) throw new PlanError('/linux/namespaces', 'time namespaces are not supported by tsrun yet');
   if (spec.hostname !== undefined && spec.hostname !== '' && (newNamespaces & CLONE_FLAGS.uts) === 0)
     throw new PlanError('/hostname', 'setting the hostname needs a new uts namespace');
@@ -225,7 +229,7 @@ export function buildPlan(spec: Spec, ctx: PlanContext): Plan {
     mode: 'create',
     newNamespaces,
     joinNamespaces,
-    uidMapNeeded: false,
+    uidMapNeeded: newUserNs,
     rootfs,
     rootReadonly: spec.root.readonly === true,
     hostPropagation: (propagation ?? MS.SLAVE) | MS.REC,

@@ -13,6 +13,7 @@ namespace tsrun::init {
 namespace {
 
 Channel *g_report = nullptr;
+int g_late_report_fd = -1;
 
 bool write_all(int fd, const uint8_t *p, size_t n) {
   while (n > 0) {
@@ -42,7 +43,12 @@ bool read_all(int fd, uint8_t *p, size_t n) {
 }
 
 [[noreturn]] void report_and_exit(const char *text) {
-  if (g_report != nullptr) g_report->send(proto::kMsgError, text, static_cast<uint32_t>(strlen(text)));
+  if (g_report != nullptr) {
+    g_report->send(proto::kMsgError, text, static_cast<uint32_t>(strlen(text)));
+  } else if (g_late_report_fd >= 0) {
+    // After `start` the exec fifo is the only way back: "1" then the reason.
+    if (write(g_late_report_fd, "1", 1) == 1) (void)!write(g_late_report_fd, text, strlen(text));
+  }
   _exit(1);
 }
 
@@ -111,7 +117,9 @@ void Channel::close() {
 }
 
 void set_report_channel(Channel *channel) { g_report = channel; }
-bool has_report_channel() { return g_report != nullptr; }
+bool has_report_channel() { return g_report != nullptr || g_late_report_fd >= 0; }
+
+void set_late_report_fd(int fd) { g_late_report_fd = fd; }
 
 void fail_errno(const char *fmt, ...) {
   int saved = errno;

@@ -32,6 +32,8 @@ class Channel {
 // Set once at start-up so fail() can reach the parent from anywhere.
 void set_report_channel(Channel *channel);
 bool has_report_channel();
+// After the sync socket is gone: failures are written to this fd instead.
+void set_late_report_fd(int fd);
 
 // Reports "<what>: <strerror(errno)>" to the parent and exits.
 [[noreturn]] void fail_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

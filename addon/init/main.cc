@@ -43,7 +43,10 @@ void write_oom_score_adj(const char *value) {
   close(fd);
 }
 
-// Blocks until `tsrun start` opens the exec fifo for reading.
+// Blocks until `tsrun start` opens the exec fifo for reading. The fifo
+// stays open, close-on-exec: `start` sees its end of file once the user
+// program is exec'd, and only then runs the poststart hooks; a failure
+// before that is written to it.
 void wait_for_start(int statedir, const Plan &plan) {
   int fifo;
   do {
@@ -51,7 +54,7 @@ void wait_for_start(int statedir, const Plan &plan) {
   } while (fifo < 0 && errno == EINTR);
   if (fifo < 0) fail_errno("open exec fifo");
   if (write(fifo, "0", 1) != 1) _exit(1);
-  close(fifo);
+  set_late_report_fd(fifo);
 }
 
 }  // namespace

@@ -158,7 +158,8 @@ Napi::Value Pipe(const Napi::CallbackInfo &info) {
 Napi::Value CollectChild(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   ChildOutput out;
-  int rc = collect_child(int_arg(info, 0), int_arg(info, 1), int_arg(info, 2), info[3].As<Napi::Number>().Int64Value(), out);
+  std::string input = info[1].As<Napi::String>().Utf8Value();
+  int rc = collect_child(int_arg(info, 0), input, int_arg(info, 2), int_arg(info, 3), int_arg(info, 4), info[5].As<Napi::Number>().Int64Value(), out);
   if (rc != 0) throw errno_error(env, "collect child output", rc);
   Napi::Object o = Napi::Object::New(env);
   o.Set("stdout", Napi::String::New(env, out.out));

@@ -14,9 +14,10 @@ struct ChildOutput {
   bool timed_out = false;
 };
 
-// Reads out_fd and err_fd (either may be -1) until the child behind pidfd
-// has exited and both are at end of file. Past timeout_ms (<0: none) the
-// child is killed. Reaps the child. Returns 0 or an errno value.
-int collect_child(int out_fd, int err_fd, int pidfd, int64_t timeout_ms, ChildOutput &result);
+// Writes `input` to in_fd (then closes it; a child that stops reading is
+// fine) while reading out_fd and err_fd, until the child behind pidfd has
+// exited and both are at end of file. Any fd may be -1. Past timeout_ms
+// (<0: none) the child is killed. Reaps the child. Returns 0 or an errno.
+int collect_child(int in_fd, const std::string &input, int out_fd, int err_fd, int pidfd, int64_t timeout_ms, ChildOutput &result);
 
 }  // namespace tsrun::addon

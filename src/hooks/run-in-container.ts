@@ -1,7 +1,7 @@
 // Hooks that run in the container namespace (createContainer,
 // startContainer): tsrun-init joins the container's namespaces and execs
 // the hook, since a multi-threaded runtime cannot enter a mount namespace.
-import { closeSync, openSync, writeSync, constants } from 'node:fs';
+import { openSync, constants } from 'node:fs';
 
 import { RuntimeError } from '../errors.js';
 import { native } from '../native/index.js';
@@ -74,8 +74,11 @@ export function runInContainer(hook: Hook, state: string, target: ContainerTarge
     const [errR, errW] = n.pipe();
     toClose.push(inR, inW, outR, errR);
     const init = n.spawnInit(0, [inR, outW, errW]);
+    // Only the hook may hold these ends, or its end of file never comes.
+    n.closeFd(inR);
     n.closeFd(outW);
     n.closeFd(errW);
+    toClose.splice(toClose.indexOf(inR), 1);
     toClose.push(init.syncFd);
     let childPidfd = -1;
     try {
@@ -90,7 +93,7 @@ export function runInContainer(hook: Hook, state: string, target: ContainerTarge
           childPidfd = n.pidfdOpen(pid);
         } else if (msg.type === Msg.Error) {
           const reason = new TextDecoder().decode(msg.payload);
-          if (childPidfd >= 0) n.collectChild(-1, -1, childPidfd, 5000);
+          if (childPidfd >= 0) n.collectChild(-1, '', -1, -1, childPidfd, 5000);
           return { stdout: '', stderr: '', code: null, signal: null, timedOut: false, spawnError: reason };
         }
       }
@@ -99,14 +102,9 @@ export function runInContainer(hook: Hook, state: string, target: ContainerTarge
       n.closeFd(init.pidfd);
     }
     if (childPidfd < 0) throw new RuntimeError(`hook ${hook.path}: the helper exited without starting it`);
-    try {
-      writeSync(inW, state);
-    } catch {
-      // it does not read its stdin: fine
-    }
-    closeSync(inW);
+    // The state goes in while the output comes out, all under the timeout.
     toClose.splice(toClose.indexOf(inW), 1);
-    const out = n.collectChild(outR, errR, childPidfd, hook.timeout ? hook.timeout * 1000 : -1);
+    const out = n.collectChild(inW, state, outR, errR, childPidfd, hook.timeout ? hook.timeout * 1000 : -1);
     n.closeFd(childPidfd);
     const status = out.status;
     return {

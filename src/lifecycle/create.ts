@@ -198,6 +198,26 @@ export function createContainer(opts: CreateOptions, spec?: Spec): CreatedContai
       namespaces: (config.linux?.namespaces ?? []).map((ns) => ns.type),
     };
 
+    // Written before anything is set up, so that `delete --force` can clean
+    // up after a create that was killed half-way.
+    const provisional: ContainerRecord = {
+      id: opts.id,
+      pid: 0,
+      pidStartTime: '',
+      bundle,
+      rootfs: plan.rootfs,
+      created: new Date().toISOString(),
+      owner: '',
+      ociVersion: config.ociVersion,
+      annotations: config.annotations ?? {},
+      cgroupPaths,
+      hooks: config.hooks,
+      namespaces: subject.namespaces,
+      process: config.process,
+      seccomp: config.linux?.seccomp,
+      createdComplete: false,
+    };
+    store.write(provisional);
     createCgroups(cgroupPaths);
     undo.cgroups = cgroupPaths;
     applyResources(hierarchies, cgroupPaths, config.linux?.resources, config.linux?.devices);
@@ -237,23 +257,7 @@ export function createContainer(opts: CreateOptions, spec?: Spec): CreatedContai
 
     const stat = readProcStat(containerPid);
     if (!stat) throw new RuntimeError('container process exited during create');
-    const record: ContainerRecord = {
-      id: opts.id,
-      pid: containerPid,
-      pidStartTime: stat.startTime,
-      bundle,
-      rootfs: plan.rootfs,
-      created: new Date().toISOString(),
-      owner: '',
-      ociVersion: config.ociVersion,
-      annotations: config.annotations ?? {},
-      cgroupPaths,
-      hooks: config.hooks,
-      namespaces: subject.namespaces,
-      process: config.process,
-      seccomp: config.linux?.seccomp,
-      createdComplete: true,
-    };
+    const record: ContainerRecord = { ...provisional, pid: containerPid, pidStartTime: stat.startTime, createdComplete: true };
     store.write(record);
     if (opts.pidFile) writePidFile(opts.pidFile, containerPid);
     const pidfd = undo.containerPidfd!;

@@ -51,6 +51,7 @@ export function start(opts: RuntimeOptions & { id: string }): void {
       if (!isSameProcessAlive(record.pid, record.pidStartTime)) throw new RuntimeError('container process exited before it was started');
       sleepMs(1);
     }
+    waitForExec(fd);
   } finally {
     closeSync(fd);
   }
@@ -65,6 +66,28 @@ export function start(opts: RuntimeOptions & { id: string }): void {
     stopAfterHookFailure(opts, record.id);
     throw e;
   }
+}
+
+/**
+ * Init keeps its end of the fifo open, close-on-exec: end of file means the
+ * user program replaced it; "1" and a reason mean init failed before that.
+ */
+function waitForExec(fd: number): void {
+  const chunks: Buffer[] = [];
+  const buf = Buffer.alloc(4096);
+  for (;;) {
+    let got = -1;
+    try {
+      got = readSync(fd, buf, 0, buf.length, null);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+    }
+    if (got === 0) break;
+    if (got > 0) chunks.push(Buffer.from(buf.subarray(0, got)));
+    else sleepMs(1);
+  }
+  const report = Buffer.concat(chunks).toString('utf8');
+  if (report.startsWith('1')) throw new RuntimeError(`unable to start container process: ${report.slice(1)}`);
 }
 
 /** runtime.md Lifecycle 7 and 9: a failed hook stops the container and destroys it. */

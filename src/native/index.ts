@@ -39,8 +39,11 @@ export interface Native {
   sendFdToSocket(path: string, fd: number, name: string): void;
   /** [read end, write end], both close-on-exec */
   pipe(): [number, number];
-  /** Reads both fds (-1: none) until the child exits and they close; kills it past timeoutMs (-1: never). */
-  collectChild(stdoutFd: number, stderrFd: number, pidfd: number, timeoutMs: number): ChildOutput;
+  /**
+   * Feeds `input` to stdinFd (closing it; takes ownership) while reading both output fds, until the
+   * child exits and they close; kills it past timeoutMs (-1: never). Any fd may be -1.
+   */
+  collectChild(stdinFd: number, input: string, stdoutFd: number, stderrFd: number, pidfd: number, timeoutMs: number): ChildOutput;
   sendMessage(fd: number, type: number, payload: Uint8Array, fds: number[]): void;
   /** null at end of stream; throws with code ETIMEDOUT after timeoutMs (-1: forever) */
   receiveMessage(fd: number, timeoutMs: number): ReceivedMessage | null;

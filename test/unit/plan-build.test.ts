@@ -22,6 +22,7 @@ const CLONE = {
   pid: 0x20000000,
   network: 0x40000000,
   cgroup: 0x02000000,
+  user: 0x10000000,
 };
 const MS_BIND = 0x1000n;
 const MS_REC = 0x4000n;
@@ -221,7 +222,12 @@ t.test('namespaces', async (t) => {
   const joined = buildPlan(withLinux({ namespaces: [{ type: 'mount', path: '/proc/1/ns/mnt' }] }), context());
   t.equal(joined.newNamespaces, 0);
   t.same(joined.joinNamespaces, [{ flag: CLONE.mount, path: '/proc/1/ns/mnt' }]);
-  planError(t, () => buildPlan(withLinux({ namespaces: [{ type: 'mount' }, { type: 'user' }] }), context()), '/linux/namespaces', /user namespaces/);
+  planError(t, () => buildPlan(withLinux({ namespaces: [{ type: 'mount' }, { type: 'user' }] }), context()), '/linux/uidMappings', /needs uidMappings and gidMappings/);
+  const maps = [{ containerID: 0, hostID: 100000, size: 65536 }];
+  const userns = buildPlan(withLinux({ namespaces: [{ type: 'mount' }, { type: 'user' }], uidMappings: maps, gidMappings: maps }), context());
+  t.ok(userns.uidMapNeeded, 'a new user namespace asks the parent for its id maps');
+  t.equal(userns.newNamespaces & CLONE.user, CLONE.user);
+  planError(t, () => buildPlan(withLinux({ namespaces: [{ type: 'mount' }], uidMappings: maps, gidMappings: maps }), context()), '/linux/uidMappings', /need a user namespace/);
   planError(t, () => buildPlan(withLinux({ namespaces: [{ type: 'mount' }, { type: 'time' }] }), context()), '/linux/namespaces', /time namespaces/);
 });
 
@@ -494,11 +500,13 @@ t.test('rootfsPropagation', async (t) => {
   }
 });
 
-t.test('unsupported features are refused, not ignored', async (t) => {
-  planError(t, () => buildPlan(spec({ process: { user: { uid: 0, gid: 0 }, args: ['sh'], cwd: '/', terminal: true } }), context()),
-    '/process/terminal', /not supported/);
-  planError(t, () => buildPlan(spec({ hooks: { prestart: [{ path: '/bin/true' }] } }), context()), '/hooks/prestart', /hooks are not supported/);
-  t.doesNotThrow(() => buildPlan(spec({ hooks: { prestart: [] } }), context()), 'an empty hook list is fine');
+t.test('terminals and hooks shape the plan', async (t) => {
+  const tty = buildPlan(spec({ process: { user: { uid: 0, gid: 0 }, args: ['sh'], cwd: '/', terminal: true, consoleSize: { height: 33, width: 101 } } }), context());
+  t.equal(tty.terminal, true);
+  t.same(tty.consoleSize, { height: 33, width: 101 });
+  t.equal(buildPlan(spec({ hooks: { prestart: [{ path: '/bin/true' }] } }), context()).hookPause, true, 'create hooks pause init before pivot_root');
+  t.equal(buildPlan(spec({ hooks: { poststart: [{ path: '/bin/true' }] } }), context()).hookPause, false, 'other hooks do not');
+  t.equal(buildPlan(spec({ hooks: { prestart: [] } }), context()).hookPause, false, 'an empty hook list is fine');
 });
 
 t.test('masked and readonly paths pass through', async (t) => {

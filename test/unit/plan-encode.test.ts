@@ -19,7 +19,8 @@ const T = {
   Umask: 66, NoNewPrivs: 67, CapBounding: 68, CapEffective: 69, CapPermitted: 70,
   CapInheritable: 71, CapAmbient: 72, CapsPresent: 73, Rlimit: 74, RlimitType: 75,
   RlimitSoft: 76, RlimitHard: 77, PreserveFds: 78, SeccompBpf: 79, Terminal: 80,
-  Path: 82, NewKeyring: 83, ExecFifoName: 84, OomScoreAdj: 87,
+  Path: 82, NewKeyring: 83, ExecFifoName: 84, ConsoleRows: 85, ConsoleCols: 86, OomScoreAdj: 87,
+  SeccompFlags: 90, ExecPath: 110, ExecFromFd: 111, HookPause: 112, LoopbackUp: 113, JoinProcess: 114, Setsid: 81,
 } as const;
 
 interface Rec {

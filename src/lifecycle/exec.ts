@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 
 import { addProcess } from '../cgroups/manager.js';
+import { subCgroupPaths } from '../cgroups/sub-cgroups.js';
 import { RuntimeError } from '../errors.js';
 import { containerTarget } from '../hooks/target.js';
 import { native } from '../native/index.js';
@@ -43,6 +44,8 @@ export interface ExecOptions extends RuntimeOptions {
   ignorePaused?: boolean;
   /** AF_UNIX socket that receives a pidfd of the new process */
   pidfdSocket?: string;
+  /** existing sub-cgroups to run in: "path" or "controller[,controller]:path" */
+  cgroups?: string[];
 }
 
 /** runc's rule: start from the container's process, then apply the flags. */
@@ -136,7 +139,7 @@ export function startExec(opts: ExecOptions): StartedExec {
   let pidfd = -1;
   let ptyMaster: number | undefined;
   try {
-    addProcess(record.cgroupPaths, init.pid);
+    addProcess(opts.cgroups?.length ? subCgroupPaths(record.cgroupPaths, opts.cgroups) : record.cgroupPaths, init.pid);
     if (!isSameProcessAlive(record.pid, record.pidStartTime)) throw new RuntimeError('container not running');
     n.sendMessage(init.syncFd, Msg.Plan, payload, []);
     let pid = 0;

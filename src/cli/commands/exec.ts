@@ -2,15 +2,20 @@ import type { CommandModule } from 'yargs';
 
 import type { GlobalArgs } from '../globals.js';
 
+/** Repeatable flags (`--env A=1 --env B=2`) arrive as a value or an array of them. */
+function list<T>(v: T | T[] | undefined): T[] | undefined {
+  return v === undefined ? undefined : Array.isArray(v) ? v : [v];
+}
+
 interface ExecArgs extends GlobalArgs {
   id: string;
   command?: string[];
   process?: string;
-  env?: string[];
+  env?: string | string[];
   cwd?: string;
   user?: string;
-  'additional-gids'?: number[];
-  cap?: string[];
+  'additional-gids'?: number | number[];
+  cap?: string | string[];
   'no-new-privs'?: boolean;
   tty?: boolean;
   'console-socket'?: string;
@@ -20,7 +25,7 @@ interface ExecArgs extends GlobalArgs {
   'ignore-paused'?: boolean;
   'process-label'?: string;
   apparmor?: string;
-  cgroup?: string[];
+  cgroup?: string | string[];
   'pidfd-socket'?: string;
 }
 
@@ -60,11 +65,11 @@ export const execCommand: CommandModule<GlobalArgs, ExecArgs> = {
       .positional('id', { type: 'string', demandOption: true })
       .positional('command', { type: 'string', array: true })
       .option('process', { alias: 'p', type: 'string', describe: 'path to the process.json' })
-      .option('env', { alias: 'e', type: 'string', array: true, describe: 'set environment variables' })
+      .option('env', { alias: 'e', type: 'string', describe: 'set environment variables' })
       .option('cwd', { type: 'string', describe: 'current working directory in the container' })
       .option('user', { alias: 'u', type: 'string', describe: 'UID (format: <uid>[:<gid>])' })
-      .option('additional-gids', { alias: 'g', type: 'number', array: true, describe: 'additional gids' })
-      .option('cap', { alias: 'c', type: 'string', array: true, describe: 'add a capability to the bounding set for the process' })
+      .option('additional-gids', { alias: 'g', type: 'number', describe: 'additional gids' })
+      .option('cap', { alias: 'c', type: 'string', describe: 'add a capability to the bounding set for the process' })
       .option('no-new-privs', { type: 'boolean', describe: 'set the no new privileges value for the process' })
       .option('tty', { alias: 't', type: 'boolean', describe: 'allocate a pseudo-TTY' })
       .option('console-socket', { type: 'string', describe: 'path to an AF_UNIX socket which will receive the pty master fd' })
@@ -74,24 +79,23 @@ export const execCommand: CommandModule<GlobalArgs, ExecArgs> = {
       .option('ignore-paused', { type: 'boolean', describe: 'allow exec in a paused container' })
       .option('process-label', { type: 'string', describe: 'set the asm process label for the process commonly used with selinux' })
       .option('apparmor', { type: 'string', describe: 'set the apparmor profile for the process' })
-      .option('cgroup', { type: 'string', array: true, describe: 'run the process in an (existing) sub-cgroup(s)' })
+      .option('cgroup', { type: 'string', describe: 'run the process in an (existing) sub-cgroup(s)' })
       .option('pidfd-socket', { type: 'string', describe: 'path to an AF_UNIX socket which will receive the pidfd of the process' }) as never,
   handler: async (a) => {
     const [{ exec }, { RuntimeError }] = await Promise.all([import('../../lifecycle/exec.js'), import('../../errors.js')]);
     if (a['process-label']) throw new RuntimeError('--process-label: SELinux is not available on this host');
     if (a.apparmor) throw new RuntimeError('--apparmor: AppArmor is not available on this host');
-    if (a.cgroup?.length) throw new RuntimeError('--cgroup: sub-cgroups for exec are not supported by tsrun yet');
     const status = await exec({
       root: a.root,
       id: a.id,
       processFile: a.process,
       // After the "--" isolateExecCommand inserts, yargs leaves the words in `_` (after "exec").
       args: [...(a.command ?? []), ...(a as unknown as { _: unknown[] })._.slice(1)].map(String),
-      env: a.env,
+      env: list(a.env),
       cwd: a.cwd,
       user: a.user,
-      additionalGids: a['additional-gids'],
-      caps: a.cap,
+      additionalGids: list(a['additional-gids']),
+      caps: list(a.cap),
       noNewPrivileges: a['no-new-privs'],
       tty: a.tty,
       consoleSocket: a['console-socket'],
@@ -100,6 +104,7 @@ export const execCommand: CommandModule<GlobalArgs, ExecArgs> = {
       preserveFds: a['preserve-fds'],
       ignorePaused: a['ignore-paused'],
       pidfdSocket: a['pidfd-socket'],
+      cgroups: list(a.cgroup),
     });
     process.exit(status);
   },

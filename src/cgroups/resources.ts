@@ -15,7 +15,7 @@ import type { Hierarchy } from './hierarchy.js';
 import type { CgroupPaths } from './manager.js';
 import { applyDeviceRules } from './v1/devices.js';
 import { hostV1, placeV1, planV1 } from './v1/index.js';
-import { applyWrites, type PlacedWrite, pointer, RESOURCES } from './v1/write.js';
+import { applyWrites, type PlacedWrite, pointer, RESOURCES } from './write.js';
 import { availableControllers, enableControllers } from './v2/controllers.js';
 import { planV2 } from './v2/index.js';
 import { ioHostV2 } from './v2/io.js';

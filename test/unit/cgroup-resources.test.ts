@@ -18,7 +18,7 @@ import { memoryHostV1, planMemoryV1 } from '../../src/cgroups/v1/memory.js';
 import { planNetworkV1 } from '../../src/cgroups/v1/network.js';
 import { planPids } from '../../src/cgroups/v1/pids.js';
 import { planRdma } from '../../src/cgroups/v1/rdma.js';
-import { applyWrites, type CgroupWrite, errnoReason, int, pointer, writeCgroupFile } from '../../src/cgroups/v1/write.js';
+import { applyWrites, type CgroupWrite, errnoReason, int, pointer, writeCgroupFile } from '../../src/cgroups/write.js';
 import { ancestors, enableControllers } from '../../src/cgroups/v2/controllers.js';
 import { planCpuV2, sharesToWeight } from '../../src/cgroups/v2/cpu.js';
 import { planV2 } from '../../src/cgroups/v2/index.js';
@@ -109,10 +109,13 @@ t.test('v1 memory: unset, 0 and -1', async (t) => {
   t.same(fv(unlimited), [['memory.memsw.limit_in_bytes', '-1'], ['memory.limit_in_bytes', '-1']]);
   t.equal(unlimited[0]!.optional, true, 'memsw -1 is skipped where the file is missing');
   t.equal(unlimited[0]!.pointer, '/linux/resources/memory/limit', 'the implied swap write names the limit');
+  t.equal(unlimited[1]!.optional, true, 'limit -1 is the default: skipped without the controller');
+  t.notOk(planMemoryV1({ limit: 1 }, fresh)[0]!.optional, 'a real limit needs the controller');
   t.same(fv(planMemoryV1({ limit: -1 }, { ...fresh, hasSwapFile: false })), [['memory.limit_in_bytes', '-1']], 'no swap accounting: no memsw write');
   t.same(fv(planMemoryV1({ swap: -1 }, { ...fresh, hasSwapFile: false })), [['memory.memsw.limit_in_bytes', '-1']]);
   t.equal(planMemoryV1({ swap: -1 }, { ...fresh, hasSwapFile: false })[0]!.optional, true);
   t.same(fv(planMemoryV1({ reservation: -1 }, fresh)), [['memory.soft_limit_in_bytes', '-1']]);
+  t.equal(planMemoryV1({ reservation: -1 }, fresh)[0]!.optional, true);
   t.same(fv(planMemoryV1({ kernel: -1, kernelTCP: -1 }, fresh)), [], 'kernel memory -1 is nothing to do');
   t.throws(() => planMemoryV1({ limit: -2 }, fresh), { message: 'config.json: /linux/resources/memory/limit: must be -1 (unlimited) or a number of bytes, not -2' });
 });
@@ -588,6 +591,9 @@ t.test('applyResources on a hybrid host: errors before any write', async (t) => 
     message: `config.json: /linux/resources/cpu/burst: cannot apply: ${join(h.dir('cpu'), 'cpu.cfs_burst_us')} does not exist (not supported by this kernel)`,
   });
   t.doesNotThrow(() => applyResources(h.hierarchies, h.paths, { cpu: { burst: 0, idle: 0 }, pids: { limit: -1 }, memory: { kernel: -1 } }, undefined), 'defaults are skipped');
+  const noMemory = hybridHost({ cpu: CPU_FILES });
+  t.doesNotThrow(() => applyResources(noMemory.hierarchies, noMemory.paths, { memory: { limit: -1, swap: -1, reservation: -1 } }, undefined), 'unlimited memory without a memory controller');
+  t.throws(() => applyResources(noMemory.hierarchies, noMemory.paths, { memory: { limit: 1 } }, undefined), { message: /\/memory\/limit: cannot apply: no cgroup v1 hierarchy on this host has the memory controller/ });
   t.doesNotThrow(() => applyResources(h.hierarchies, h.paths, undefined, undefined));
 });
 

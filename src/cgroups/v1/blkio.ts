@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Resources, ThrottleDevice } from '../../spec/types.js';
-import { type CgroupWrite, int, pointer, RESOURCES } from './write.js';
+import { type CgroupWrite, int, pointer, RESOURCES } from '../write.js';
 
 export type BlockIOResources = NonNullable<Resources['blockIO']>;
 

@@ -2,7 +2,7 @@
 // runtime and period, idle. 0 means "not set", like runc.
 import { PlanError } from '../../errors.js';
 import type { Resources } from '../../spec/types.js';
-import { type CgroupWrite, int, pointer, RESOURCES } from './write.js';
+import { type CgroupWrite, int, pointer, RESOURCES } from '../write.js';
 
 export type CpuResources = NonNullable<Resources['cpu']>;
 

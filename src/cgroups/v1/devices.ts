@@ -1,7 +1,7 @@
 // cgroup v1 devices controller: the access list as devices.allow and
 // devices.deny writes, in order.
 import { type DeviceRule, v1RuleLine } from '../device-rules.js';
-import { writeCgroupFile } from './write.js';
+import { writeCgroupFile } from '../write.js';
 
 /** The writes for an access list; pure. */
 export function planDeviceRules(rules: readonly DeviceRule[]): { file: string; value: string }[] {

@@ -2,7 +2,7 @@
 // counter too where the kernel has one (like runc). v1 names the files
 // hugetlb.<size>.limit_in_bytes, v2 hugetlb.<size>.max.
 import type { Resources } from '../../spec/types.js';
-import { type CgroupWrite, int, pointer, RESOURCES } from './write.js';
+import { type CgroupWrite, int, pointer, RESOURCES } from '../write.js';
 
 export function planHugetlb(limits: Resources['hugepageLimits'], version: 1 | 2): CgroupWrite[] {
   const suffix = version === 1 ? 'limit_in_bytes' : 'max';

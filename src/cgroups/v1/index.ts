@@ -9,7 +9,7 @@ import { memoryHostV1, planMemoryV1 } from './memory.js';
 import { planNetworkV1 } from './network.js';
 import { planPids } from './pids.js';
 import { planRdma } from './rdma.js';
-import type { CgroupWrite, PlacedWrite } from './write.js';
+import type { CgroupWrite, PlacedWrite } from '../write.js';
 
 /** What the planners need to know about the host, per controller. */
 export interface HostV1 {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import { PlanError } from '../../errors.js';
 import type { Resources } from '../../spec/types.js';
-import { type CgroupWrite, int, pointer, RESOURCES } from './write.js';
+import { type CgroupWrite, int, pointer, RESOURCES } from '../write.js';
 
 export type MemoryResources = NonNullable<Resources['memory']>;
 
@@ -66,7 +66,8 @@ export function planMemoryV1(memory: MemoryResources | undefined, host: MemoryHo
   if (swap > 0 && limit > 0 && swap < limit) {
     throw new PlanError(pointer(AT, 'swap'), `the memory+swap limit (${swap}) must not be smaller than the memory limit (${limit})`);
   }
-  const limitWrite = limit !== 0 ? w(LIMIT, int(limit), 'limit') : undefined;
+  // -1 is the default of a new cgroup: nothing to do without the controller
+  const limitWrite = limit !== 0 ? w(LIMIT, int(limit), 'limit', limit === -1) : undefined;
   // swap -1 where the file is missing is nothing to do.
   const swapWrite = swap !== 0 ? w(MEMSW, int(swap), swapImplied ? 'limit' : 'swap', swap === -1) : undefined;
   // The kernel keeps memory <= memory+swap at every step: raise memsw first
@@ -76,7 +77,7 @@ export function planMemoryV1(memory: MemoryResources | undefined, host: MemoryHo
   else out.push(...[limitWrite, swapWrite].filter((x): x is CgroupWrite => x !== undefined));
 
   const reservation = memory.reservation ?? 0;
-  if (reservation !== 0) out.push(w('memory.soft_limit_in_bytes', int(reservation), 'reservation'));
+  if (reservation !== 0) out.push(w('memory.soft_limit_in_bytes', int(reservation), 'reservation', reservation === -1));
   // Kernel memory limits: -1 and 0 mean none; a real limit needs the file.
   if (memory.kernel !== undefined && memory.kernel > 0) out.push(w('memory.kmem.limit_in_bytes', int(memory.kernel), 'kernel'));
   if (memory.kernelTCP !== undefined && memory.kernelTCP > 0) out.push(w('memory.kmem.tcp.limit_in_bytes', int(memory.kernelTCP), 'kernelTCP'));

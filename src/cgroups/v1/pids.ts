@@ -2,7 +2,7 @@
 // negative) is "max"; 0 is a real limit (runtime-spec: "0 is a valid limit
 // value ... and SHOULD be treated as such"; runc writes 1 instead).
 import type { Resources } from '../../spec/types.js';
-import { type CgroupWrite, int, pointer, RESOURCES } from './write.js';
+import { type CgroupWrite, int, pointer, RESOURCES } from '../write.js';
 
 export function planPids(pids: Resources['pids']): CgroupWrite[] {
   if (pids?.limit === undefined) return [];

@@ -1,7 +1,7 @@
 // The rdma controller: one rdma.max line per device, the same on v1 and v2.
 import { PlanError } from '../../errors.js';
 import type { Resources } from '../../spec/types.js';
-import { type CgroupWrite, int, pointer, RESOURCES } from './write.js';
+import { type CgroupWrite, int, pointer, RESOURCES } from '../write.js';
 
 export function rdmaLine(device: string, limits: { hcaHandles?: number; hcaObjects?: number }): string {
   let line = device;

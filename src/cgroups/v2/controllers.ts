@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 
-import { writeCgroupFile } from '../v1/write.js';
+import { writeCgroupFile } from '../write.js';
 
 function words(dir: string, file: string): Set<string> {
   try {

@@ -2,7 +2,7 @@
 // cpu.max.burst, cpu.idle. 0 means "not set", like runc.
 import { PlanError } from '../../errors.js';
 import { AT, checkCpu, type CpuResources, MAX_SHARES, MIN_SHARES } from '../v1/cpu.js';
-import { type CgroupWrite, int, pointer } from '../v1/write.js';
+import { type CgroupWrite, int, pointer } from '../write.js';
 
 /** The kernel's default CFS period (µs), for cpu.max without a period. */
 export const DEFAULT_PERIOD = 100000;

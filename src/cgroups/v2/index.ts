@@ -7,7 +7,7 @@ import { planCpuset } from '../v1/cpu.js';
 import { planHugetlb } from '../v1/hugetlb.js';
 import { planPids } from '../v1/pids.js';
 import { planRdma } from '../v1/rdma.js';
-import { type CgroupWrite, pointer, RESOURCES } from '../v1/write.js';
+import { type CgroupWrite, pointer, RESOURCES } from '../write.js';
 import { planCpuV2 } from './cpu.js';
 import { type IoHostV2, planIoV2 } from './io.js';
 import { planMemoryV2 } from './memory.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { PlanError } from '../../errors.js';
 import type { ThrottleDevice } from '../../spec/types.js';
 import { type BlockIOResources, dev, THROTTLES } from '../v1/blkio.js';
-import { type CgroupWrite, int, pointer, RESOURCES } from '../v1/write.js';
+import { type CgroupWrite, int, pointer, RESOURCES } from '../write.js';
 
 const AT = pointer(RESOURCES, 'blockIO');
 

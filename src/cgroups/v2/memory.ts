@@ -3,7 +3,7 @@
 // it becomes swap - limit, as runc converts it. 0 means "not set", -1 "max".
 import { PlanError } from '../../errors.js';
 import { type MemoryResources } from '../v1/memory.js';
-import { type CgroupWrite, int, pointer, RESOURCES } from '../v1/write.js';
+import { type CgroupWrite, int, pointer, RESOURCES } from '../write.js';
 
 const AT = pointer(RESOURCES, 'memory');
 

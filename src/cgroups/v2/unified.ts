@@ -1,7 +1,7 @@
 // linux.resources.unified: cgroup v2 files written as given, one line per
 // write. Keys must be plain file names in the container's cgroup.
 import { PlanError } from '../../errors.js';
-import { type CgroupWrite, pointer, RESOURCES } from '../v1/write.js';
+import { type CgroupWrite, pointer, RESOURCES } from '../write.js';
 
 /** Membership is the runtime's business: these are never written from a config. */
 const RESERVED = new Set(['cgroup.procs', 'cgroup.threads']);

@@ -4,7 +4,7 @@
 import { closeSync, existsSync, constants as fsc, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { PlanError, RuntimeError } from '../../errors.js';
+import { PlanError, RuntimeError } from '../errors.js';
 
 /** One write of a value to a control file, and the config field it carries out. */
 export interface CgroupWrite {

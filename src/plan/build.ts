@@ -155,8 +155,40 @@ export type ProcessPlan = Pick<
   | 'rlimits' | 'oomScoreAdj' | 'terminal' | 'consoleSize' | 'seccompBpf' | 'seccompFlags'
 >;
 
+/** Process fields tsrun cannot honour yet: refused, never silently dropped. */
+function refuseUnsupportedProcessFields(process: Process): void {
+  const unsupported: [keyof Process, string][] = [
+    ['scheduler', 'scheduler policies are not supported by tsrun yet'],
+    ['ioPriority', 'ioPriority is not supported by tsrun yet'],
+    ['execCPUAffinity', 'execCPUAffinity is not supported by tsrun yet'],
+    ['apparmorProfile', 'AppArmor is not available on this host'],
+    ['selinuxLabel', 'SELinux is not available on this host'],
+  ];
+  for (const [field, reason] of unsupported) {
+    if (process[field] !== undefined && process[field] !== '') throw new PlanError(`/process/${field}`, reason);
+  }
+}
+
+/** Linux fields tsrun cannot honour yet. */
+function refuseUnsupportedLinuxFields(linux: NonNullable<Spec['linux']>): void {
+  const unsupported: [keyof NonNullable<Spec['linux']>, string][] = [
+    ['personality', 'personality is not supported by tsrun yet'],
+    ['memoryPolicy', 'memoryPolicy is not supported by tsrun yet'],
+    ['netDevices', 'netDevices is not supported by tsrun yet'],
+    ['intelRdt', 'Intel RDT (resctrl) is not available on this host'],
+    ['mountLabel', 'SELinux is not available on this host'],
+    ['timeOffsets', 'time namespaces are not supported by tsrun yet'],
+  ];
+  for (const [field, reason] of unsupported) {
+    const v = linux[field];
+    if (v !== undefined && v !== '' && !(typeof v === 'object' && v !== null && Object.keys(v).length === 0))
+      throw new PlanError(`/linux/${field}`, reason);
+  }
+}
+
 /** Shared by create (config.json's process) and exec (its --process or flags). */
 export function planProcess(process: Process, seccomp: Seccomp | undefined): ProcessPlan {
+  refuseUnsupportedProcessFields(process);
   if (!process.args || process.args.length === 0) throw new PlanError('/process/args', 'args must not be empty');
   if (!isAbsolute(process.cwd)) throw new PlanError('/process/cwd', `cwd must be an absolute path: ${process.cwd}`);
   const user = process.user;
@@ -194,6 +226,7 @@ export function buildPlan(spec: Spec, ctx: PlanContext): Plan {
   if (!st.isDirectory()) throw new PlanError('/root/path', `rootfs ${rootfs} is not a directory`);
 
   const linux = spec.linux ?? {};
+  refuseUnsupportedLinuxFields(linux);
   const namespaces = linux.namespaces ?? [];
   const { newNamespaces, joinNamespaces } = planNamespaces(namespaces);
   const has = (type: Namespace['type']) => namespaces.some((n) => n.type === type);

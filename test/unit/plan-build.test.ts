@@ -514,3 +514,15 @@ t.test('masked and readonly paths pass through', async (t) => {
   t.same(p.maskedPaths, ['/proc/kcore']);
   t.same(p.readonlyPaths, ['/proc/sys', '/proc/bus']);
 });
+
+t.test('fields tsrun cannot honour yet are refused by name, never dropped', async (t) => {
+  const proc = { user: { uid: 0, gid: 0 }, args: ['sh'], cwd: '/' };
+  planError(t, () => buildPlan(spec({ process: { ...proc, scheduler: { policy: 'SCHED_OTHER' } } }), context()), '/process/scheduler', /not supported/);
+  planError(t, () => buildPlan(spec({ process: { ...proc, ioPriority: { class: 'IOPRIO_CLASS_IDLE' } } }), context()), '/process/ioPriority', /not supported/);
+  planError(t, () => buildPlan(spec({ process: { ...proc, apparmorProfile: 'p' } }), context()), '/process/apparmorProfile', /AppArmor/);
+  planError(t, () => buildPlan(spec({ process: { ...proc, selinuxLabel: 'l' } }), context()), '/process/selinuxLabel', /SELinux/);
+  planError(t, () => buildPlan(withLinux({ personality: { domain: 'LINUX32' } }), context()), '/linux/personality', /not supported/);
+  planError(t, () => buildPlan(withLinux({ intelRdt: { closID: 'x' } }), context()), '/linux/intelRdt', /RDT/);
+  planError(t, () => buildPlan(withLinux({ netDevices: { eth0: {} } }), context()), '/linux/netDevices', /not supported/);
+  t.doesNotThrow(() => buildPlan(spec({ process: { ...proc, apparmorProfile: '' } }), context()), 'an empty profile asks for nothing');
+});

@@ -67,12 +67,17 @@ function applyV2(hierarchies: Hierarchy[], paths: CgroupPaths, resources: Resour
   applyWrites(writes, ({ write }) => why.get(write.controller) ?? 'not supported by this kernel');
 }
 
+/** Every limit except the device access list (what `update` changes). */
+export function applyLimits(hierarchies: Hierarchy[], paths: CgroupPaths, resources: Resources | undefined): void {
+  if (isUnifiedHost(hierarchies)) applyV2(hierarchies, paths, resources);
+  else applyV1(hierarchies, paths, resources);
+}
+
 export function applyResources(hierarchies: Hierarchy[], paths: CgroupPaths, resources: Resources | undefined, devices: Device[] | undefined): void {
+  applyLimits(hierarchies, paths, resources);
   if (isUnifiedHost(hierarchies)) {
-    applyV2(hierarchies, paths, resources);
     if (resources?.devices?.length) logger.warn('cgroup v2 device rules (eBPF) are not implemented yet: linux.resources.devices is not enforced');
-  } else {
-    applyV1(hierarchies, paths, resources);
+    return;
   }
   const devicesV1 = hierarchies.find((h) => h.version === 1 && h.controllers.includes('devices'));
   if (devicesV1) applyDeviceRules(paths[devicesV1.mountpoint]!, deviceRules(resources?.devices, devices));

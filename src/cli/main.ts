@@ -13,6 +13,7 @@ import { killCommand } from './commands/kill.js';
 import { listCommand } from './commands/list.js';
 import { pauseCommand, resumeCommand } from './commands/pause.js';
 import { psCommand } from './commands/ps.js';
+import { updateCommand } from './commands/update.js';
 import { runCommand } from './commands/run.js';
 import { specCommand } from './commands/spec.js';
 import { startCommand } from './commands/start.js';
@@ -21,12 +22,27 @@ import { reportFailure } from './fail.js';
 import { type GlobalArgs, withGlobals } from './globals.js';
 import { VERSION_TEXT } from './version.js';
 
+/** `update --resources -` means stdin: glue the "-" to its flag so the parser keeps it as the value. */
+function joinDashValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if ((a === '--resources' || a === '-r') && argv[i + 1] === '-') {
+      out.push('--resources=-');
+      i++;
+    } else {
+      out.push(a);
+    }
+  }
+  return out;
+}
+
 export async function main(argv: string[]): Promise<void> {
   if (argv.length === 1 && (argv[0] === '-v' || argv[0] === '--version' || argv[0] === 'version')) {
     process.stdout.write(VERSION_TEXT);
     return;
   }
-  const parser = withGlobals(yargs(isolateExecCommand(argv)))
+  const parser = withGlobals(yargs(joinDashValues(isolateExecCommand(argv))))
     .scriptName('tsrun')
     .usage('tsrun [global options] command [command options] <container-id>')
     .command(createCommand)
@@ -42,6 +58,7 @@ export async function main(argv: string[]): Promise<void> {
     .command(pauseCommand)
     .command(resumeCommand)
     .command(psCommand)
+    .command(updateCommand)
     .middleware((args: GlobalArgs) => {
       configureLogger({ file: args.log, format: args['log-format'], debug: args.debug });
       if (args['systemd-cgroup']) {

@@ -215,6 +215,7 @@ export function createContainer(opts: CreateOptions, spec?: Spec): CreatedContai
       namespaces: subject.namespaces,
       process: config.process,
       seccomp: config.linux?.seccomp,
+      resources: config.linux?.resources,
       createdComplete: false,
     };
     store.write(provisional);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import { ContainerNotFoundError, RuntimeError } from '../errors.js';
 import type { CgroupPaths } from '../cgroups/manager.js';
-import type { Hooks, NamespaceType, Process, Seccomp } from '../spec/types.js';
+import type { Hooks, NamespaceType, Process, Resources, Seccomp } from '../spec/types.js';
 import { checkContainerId } from './id.js';
 
 export const DEFAULT_ROOT = '/run/tsrun';
@@ -34,6 +34,8 @@ export interface ContainerRecord {
   /** config.json's process and seccomp profile at create time: `exec` starts from them */
   process?: Process;
   seccomp?: Seccomp;
+  /** linux.resources as created, then as changed by `update` */
+  resources?: Resources;
   /** set once creation finished; a record without it is a failed or racing create */
   createdComplete: boolean;
 }

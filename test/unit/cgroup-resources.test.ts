@@ -653,3 +653,16 @@ t.test('applyResources on a cgroup v2 host', async (t) => {
   t.throws(() => applyResources(h.hierarchies, h.paths, { cpu: { realtimeRuntime: 5 } }, undefined), { message: /realtimeRuntime: cannot apply: cgroup v2 has no realtime/ });
   t.doesNotThrow(() => applyResources(h.hierarchies, h.paths, { pids: { limit: -1 }, cpu: { idle: 0 } }, undefined), 'defaults');
 });
+
+t.test('update: merging a change into the stored resources, and byte sizes', async (t) => {
+  const { mergeResources, parseBytes } = await import('../../src/lifecycle/update.js');
+  const merged = mergeResources({ memory: { limit: 64, swap: 128 }, pids: { limit: 10 }, devices: [{ allow: false }] }, { memory: { limit: 96 }, cpu: { shares: 512 }, devices: [{ allow: true }] });
+  t.same(merged, { memory: { limit: 96, swap: 128 }, pids: { limit: 10 }, cpu: { shares: 512 }, devices: [{ allow: false }] }, 'fields replace one by one; devices never change');
+  t.same(mergeResources(undefined, { hugepageLimits: [{ pageSize: '2MB', limit: 1 }] }), { hugepageLimits: [{ pageSize: '2MB', limit: 1 }] });
+  t.equal(parseBytes('96m', '--memory'), 96 * 1024 * 1024);
+  t.equal(parseBytes('1G', '--memory'), 1024 ** 3);
+  t.equal(parseBytes('512k', '--memory'), 512 * 1024);
+  t.equal(parseBytes('1024', '--memory'), 1024);
+  t.equal(parseBytes('-1', '--memory'), -1);
+  t.throws(() => parseBytes('lots', '--memory'), /invalid value for --memory/);
+});

@@ -37,7 +37,22 @@ function joinDashValues(argv: string[]): string[] {
   return out;
 }
 
+/** --log and --log-format, read before parsing so parse errors reach the log file too. */
+function earlyLogOptions(argv: string[]): { file?: string; format?: 'text' | 'json'; debug?: boolean } {
+  const out: { file?: string; format?: 'text' | 'json'; debug?: boolean } = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = () => inline ?? argv[++i];
+    if (flag === '--log') out.file = value();
+    else if (flag === '--log-format') out.format = value() === 'json' ? 'json' : 'text';
+    else if (flag === '--debug') out.debug = true;
+  }
+  return out;
+}
+
 export async function main(argv: string[]): Promise<void> {
+  configureLogger(earlyLogOptions(argv));
   if (argv.length === 1 && (argv[0] === '-v' || argv[0] === '--version' || argv[0] === 'version')) {
     process.stdout.write(VERSION_TEXT);
     return;

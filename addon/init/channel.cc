@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "../common/protocol.h"
+#include "../common/scm_rights.h"
 
 namespace tsrun::init {
 namespace {
@@ -79,19 +80,12 @@ bool Channel::send(uint32_t type, const void *data, uint32_t len) const {
 
 bool Channel::send_fds(uint32_t type, const void *data, uint32_t len, const int *fds, unsigned count) const {
   uint32_t header[2] = {type, len};
-  char control[CMSG_SPACE(sizeof(int) * 4)] = {};
-  if (count > 4) return false;
+  std::vector<char> control;
   struct iovec iov = {header, sizeof header};
   struct msghdr msg = {};
   msg.msg_iov = &iov;
   msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = CMSG_SPACE(sizeof(int) * count);
-  struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int) * count);
-  memcpy(CMSG_DATA(c), fds, sizeof(int) * count);
+  scm::attach_fds(msg, control, fds, count);
   ssize_t r;
   do {
     r = ::sendmsg(fd_, &msg, MSG_NOSIGNAL);
@@ -117,12 +111,7 @@ bool Channel::receive(Message &out) const {
   } while (r < 0 && errno == EINTR);
   if (r != static_cast<ssize_t>(sizeof header)) return false;
   out.fds.clear();
-  for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-    size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-    const int *fds = reinterpret_cast<const int *>(CMSG_DATA(c));
-    for (size_t i = 0; i < count; i++) out.fds.push_back(fds[i]);
-  }
+  scm::collect_fds(msg, out.fds);
   if ((msg.msg_flags & MSG_CTRUNC) != 0) return false;
   if (header[1] > proto::kMaxMessage) return false;
   out.type = header[0];

@@ -1,5 +1,7 @@
 #include "child_io.h"
 
+#include "../common/clock.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -10,11 +12,7 @@
 namespace tsrun::addon {
 namespace {
 
-int64_t now_ms() {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
+using tsrun::monotonic_ms;
 
 // Hook output is for error messages: keep the first 64 KiB of each stream.
 constexpr size_t kMaxKept = 64 * 1024;
@@ -22,7 +20,7 @@ constexpr size_t kMaxKept = 64 * 1024;
 }  // namespace
 
 int collect_child(int in_fd, const std::string &input, int out_fd, int err_fd, int pidfd, int64_t timeout_ms, ChildOutput &result) {
-  int64_t deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+  int64_t deadline = timeout_ms < 0 ? -1 : monotonic_ms() + timeout_ms;
   bool out_open = out_fd >= 0, err_open = err_fd >= 0, exited = false;
   size_t written = 0;
   bool in_open = in_fd >= 0;
@@ -40,7 +38,7 @@ int collect_child(int in_fd, const std::string &input, int out_fd, int err_fd, i
                             {in_open ? in_fd : -1, POLLOUT, 0}};
     int wait = -1;
     if (deadline >= 0 && !result.timed_out) {
-      int64_t left = deadline - now_ms();
+      int64_t left = deadline - monotonic_ms();
       wait = left > 0 ? static_cast<int>(left) : 0;
     }
     int r = poll(fds, 4, wait);

@@ -7,23 +7,21 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/clock.h"
 #include "../common/protocol.h"
+#include "../common/scm_rights.h"
 
 namespace tsrun::addon {
 namespace {
 
-int64_t now_ms() {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
+using tsrun::monotonic_ms;
 
 // Waits until fd is readable; 0, ETIMEDOUT or an errno value.
 int wait_readable(int fd, int64_t deadline) {
   for (;;) {
     int timeout = -1;
     if (deadline >= 0) {
-      int64_t left = deadline - now_ms();
+      int64_t left = deadline - monotonic_ms();
       if (left <= 0) return ETIMEDOUT;
       timeout = static_cast<int>(left);
     }
@@ -59,19 +57,11 @@ int read_exact(int fd, uint8_t *p, size_t n, int64_t deadline) {
 int send_message(int fd, uint32_t type, const uint8_t *data, uint32_t len, const std::vector<int> &fds) {
   uint32_t header[2] = {type, len};
   struct iovec iov[2] = {{header, sizeof header}, {const_cast<uint8_t *>(data), len}};
-  std::vector<char> control(fds.empty() ? 0 : CMSG_SPACE(sizeof(int) * fds.size()));
+  std::vector<char> control;
   struct msghdr msg = {};
   msg.msg_iov = iov;
   msg.msg_iovlen = len > 0 ? 2 : 1;
-  if (!fds.empty()) {
-    msg.msg_control = control.data();
-    msg.msg_controllen = control.size();
-    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
-    memcpy(CMSG_DATA(c), fds.data(), sizeof(int) * fds.size());
-  }
+  scm::attach_fds(msg, control, fds.data(), fds.size());
   size_t total = sizeof header + len;
   ssize_t sent;
   do {
@@ -103,17 +93,11 @@ int send_message(int fd, uint32_t type, const uint8_t *data, uint32_t len, const
 int send_fds_with_payload(int fd, const uint8_t *data, size_t len, const std::vector<int> &fds) {
   char byte = 0;
   struct iovec iov = {len > 0 ? const_cast<uint8_t *>(data) : reinterpret_cast<uint8_t *>(&byte), len > 0 ? len : 1};
-  std::vector<char> control(CMSG_SPACE(sizeof(int) * fds.size()));
+  std::vector<char> control;
   struct msghdr msg = {};
   msg.msg_iov = &iov;
   msg.msg_iovlen = 1;
-  msg.msg_control = control.data();
-  msg.msg_controllen = control.size();
-  struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
-  memcpy(CMSG_DATA(c), fds.data(), sizeof(int) * fds.size());
+  scm::attach_fds(msg, control, fds.data(), fds.size());
   ssize_t r;
   do {
     r = sendmsg(fd, &msg, MSG_NOSIGNAL);
@@ -122,7 +106,7 @@ int send_fds_with_payload(int fd, const uint8_t *data, size_t len, const std::ve
 }
 
 int receive_message(int fd, int timeout_ms, Message &out) {
-  int64_t deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+  int64_t deadline = timeout_ms < 0 ? -1 : monotonic_ms() + timeout_ms;
   int w = wait_readable(fd, deadline);
   if (w != 0) return w;
   uint32_t header[2];
@@ -140,12 +124,7 @@ int receive_message(int fd, int timeout_ms, Message &out) {
   if (r < 0) return errno;
   if (r == 0) return EPIPE;
   out.fds.clear();
-  for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-    size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-    const int *fds = reinterpret_cast<const int *>(CMSG_DATA(c));
-    for (size_t i = 0; i < count; i++) out.fds.push_back(fds[i]);
-  }
+  scm::collect_fds(msg, out.fds);
   int rc = 0;
   if (static_cast<size_t>(r) < sizeof header)
     rc = read_exact(fd, reinterpret_cast<uint8_t *>(header) + r, sizeof header - static_cast<size_t>(r), deadline);

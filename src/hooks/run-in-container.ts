@@ -6,6 +6,7 @@ import { openSync, constants } from 'node:fs';
 import { RuntimeError } from '../errors.js';
 import { native } from '../native/index.js';
 import { encodePlan } from '../plan/encode.js';
+import { joinPlan } from '../plan/join.js';
 import { Msg } from '../plan/protocol.js';
 import type { Plan } from '../plan/types.js';
 import type { Hook } from '../spec/types.js';
@@ -16,37 +17,13 @@ export interface ContainerTarget {
   namespaces: { flag: number; path: string }[];
 }
 
-function joinPlan(hook: Hook, target: ContainerTarget, fromFd: boolean): Plan {
-  return {
-    mode: 'join',
-    newNamespaces: 0,
-    joinNamespaces: target.namespaces,
-    uidMapNeeded: false,
-    rootfs: '',
-    rootReadonly: false,
-    hostPropagation: 0n,
-    rootPropagation: 0n,
-    noPivot: false,
-    mounts: [],
-    devices: [],
-    symlinks: [],
-    maskedPaths: [],
-    readonlyPaths: [],
-    sysctls: [],
+function hookPlan(hook: Hook, target: ContainerTarget, fromFd: boolean): Plan {
+  return joinPlan(target.namespaces, {
     args: hook.args && hook.args.length > 0 ? hook.args : [hook.path],
     env: hook.env ?? [],
     cwd: '/',
-    uid: 0,
-    gid: 0,
-    additionalGids: [],
-    noNewPrivileges: false,
-    rlimits: [],
-    preserveFds: 0,
-    terminal: false,
-    newKeyring: false,
-    execFifoName: '',
     execPath: fromFd ? undefined : hook.path,
-  };
+  });
 }
 
 /**
@@ -82,7 +59,7 @@ export function runInContainer(hook: Hook, state: string, target: ContainerTarge
     toClose.push(init.syncFd);
     let childPidfd = -1;
     try {
-      n.sendMessage(init.syncFd, Msg.Plan, encodePlan(joinPlan(hook, target, resolveIn === 'runtime')), fds);
+      n.sendMessage(init.syncFd, Msg.Plan, encodePlan(hookPlan(hook, target, resolveIn === 'runtime')), fds);
       // The helper reports the pid of the hook process, then the socket
       // closes on a successful exec or carries the reason it failed.
       for (;;) {

@@ -10,6 +10,7 @@ import { native } from '../native/index.js';
 import { planProcess } from '../plan/build.js';
 import { capabilityMask } from '../plan/capabilities.js';
 import { encodePlan } from '../plan/encode.js';
+import { joinPlan } from '../plan/join.js';
 import { Msg } from '../plan/protocol.js';
 import type { Plan } from '../plan/types.js';
 import type { Process } from '../spec/types.js';
@@ -90,30 +91,13 @@ export function execProcess(base: Process | undefined, opts: ExecOptions): Proce
 
 function execPlan(record: ContainerRecord, process: Process, preserveFds: number): Plan {
   const target = containerTarget({ ...record, annotations: record.annotations ?? {} }, record.pid);
-  return {
-    mode: 'join',
-    newNamespaces: 0,
-    joinNamespaces: target.namespaces,
-    uidMapNeeded: false,
-    rootfs: '',
-    rootReadonly: false,
-    hostPropagation: 0n,
-    rootPropagation: 0n,
-    noPivot: false,
-    mounts: [],
-    devices: [],
-    symlinks: [],
-    maskedPaths: [],
-    readonlyPaths: [],
-    sysctls: [],
+  return joinPlan(target.namespaces, {
     ...planProcess(process, record.seccomp),
     preserveFds,
-    newKeyring: false,
-    execFifoName: '',
     joinProcess: true,
     // A terminal needs its own session to become the controlling one.
     setsid: process.terminal === true,
-  };
+  });
 }
 
 export interface StartedExec {

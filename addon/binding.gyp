@@ -9,6 +9,7 @@
         "src/init_blob.S",
         "src/messages.cc",
         "src/process_ops.cc",
+        "src/pty_proxy.cc",
         "src/seccomp.cc",
         "src/spawn.cc"
       ],

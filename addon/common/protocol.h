@@ -55,6 +55,7 @@ enum Tag : uint32_t {
   kTagMountAttrClr = 32,  // u64
   kTagMountRecursiveAttr = 33,  // u64 bool: apply attr with AT_RECURSIVE
   kTagHostPropagation = 34,    // u64 MS_* for "/" before set-up (default MS_SLAVE|MS_REC)
+  kTagMountCopyUp = 35,   // u64 bool (in a mount): tmpcopyup, fill the tmpfs with the directory it covers
   kTagDevice = 40,        // container
   kTagDevPath = 41,       // string
   kTagDevMode = 42,       // u64 full st_mode (type bits | permissions)

@@ -55,27 +55,16 @@ bool read_all(int fd, uint8_t *p, size_t n) {
 
 }  // namespace
 
-// One sendmsg for header and payload: the bootstrap process and the
+// Header and payload in one send(2): the bootstrap process and the
 // container process share this socket for a moment, and two writes could
-// interleave with the other's message.
+// interleave with the other's message. (send, not sendmsg: seccomp profiles
+// written for runc allow sendto and write.)
 bool Channel::send(uint32_t type, const void *data, uint32_t len) const {
+  std::vector<uint8_t> frame(8 + len);
   uint32_t header[2] = {type, len};
-  struct iovec iov[2] = {{header, sizeof header}, {const_cast<void *>(data), len}};
-  struct msghdr msg = {};
-  msg.msg_iov = iov;
-  msg.msg_iovlen = len > 0 ? 2 : 1;
-  ssize_t sent;
-  do {
-    sent = ::sendmsg(fd_, &msg, MSG_NOSIGNAL);
-  } while (sent < 0 && errno == EINTR);
-  if (sent < 0) return false;
-  size_t total = sizeof header + len;
-  size_t done = static_cast<size_t>(sent);
-  if (done < sizeof header) {
-    if (!write_all(fd_, reinterpret_cast<const uint8_t *>(header) + done, sizeof header - done)) return false;
-    done = sizeof header;
-  }
-  return done == total || write_all(fd_, static_cast<const uint8_t *>(data) + (done - sizeof header), total - done);
+  memcpy(frame.data(), header, sizeof header);
+  if (len > 0) memcpy(frame.data() + sizeof header, data, len);
+  return write_all(fd_, frame.data(), frame.size());
 }
 
 bool Channel::send_fds(uint32_t type, const void *data, uint32_t len, const int *fds, unsigned count) const {

@@ -82,6 +82,7 @@ bool decode_mount(const Record &c, MountEntry &m) {
       case kTagMountAttrSet: return as_u64(r, m.attr_set);
       case kTagMountAttrClr: return as_u64(r, m.attr_clr);
       case kTagMountRecursiveAttr: return as_bool(r, m.recursive_attr);
+      case kTagMountCopyUp: return as_bool(r, m.copy_up);
       default: return false;
     }
   });

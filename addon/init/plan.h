@@ -18,6 +18,7 @@ struct MountEntry {
   uint64_t propagation = 0;
   uint64_t attr_set = 0, attr_clr = 0;
   bool recursive_attr = false;
+  bool copy_up = false;  // tmpcopyup: fill the tmpfs with the directory it covers
 };
 
 struct DeviceEntry {

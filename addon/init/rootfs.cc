@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <linux/mount.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "channel.h"
+#include "copyup.h"
 #include "devices.h"
 #include "resolve.h"
 #include "syscalls.h"
@@ -70,6 +72,124 @@ void apply_propagation(int rootfd, const MountEntry &m) {
   close(fd);
 }
 
+// What the kernel logged on an fs context fd ("e tmpfs: Bad value for 'size'"),
+// for the error message.
+std::string fs_context_log(int fs) {
+  std::string out;
+  char buf[512];
+  for (;;) {
+    ssize_t n = read(fs, buf, sizeof buf);
+    if (n <= 0) break;
+    std::string line(buf, static_cast<size_t>(n));
+    while (!line.empty() && line.back() == '\n') line.pop_back();
+    if (line.size() > 2 && line[1] == ' ') line = line.substr(2);
+    out += out.empty() ? line : "; " + line;
+  }
+  return out;
+}
+
+[[noreturn]] void fail_fs_context(int fs, const MountEntry &m, const char *what, const std::string &option) {
+  int err = errno;
+  std::string log = fs_context_log(fs);
+  fail("mount tmpfs on %s: %s%s%s: %s%s%s", m.destination.c_str(), what, option.empty() ? "" : " ", option.c_str(),
+       strerror(err), log.empty() ? "" : ": ", log.c_str());
+}
+
+// mount(2)'s per-mount flags as fsmount/mount_setattr attributes. As in
+// mount(2), strictatime wins over noatime, and relatime is the default.
+uint64_t mount_attributes(uint64_t flags) {
+  uint64_t attr = 0;
+  if (flags & MS_RDONLY) attr |= MOUNT_ATTR_RDONLY;
+  if (flags & MS_NOSUID) attr |= MOUNT_ATTR_NOSUID;
+  if (flags & MS_NODEV) attr |= MOUNT_ATTR_NODEV;
+  if (flags & MS_NOEXEC) attr |= MOUNT_ATTR_NOEXEC;
+  if (flags & MS_NODIRATIME) attr |= MOUNT_ATTR_NODIRATIME;
+  if (flags & MS_NOSYMFOLLOW) attr |= MOUNT_ATTR_NOSYMFOLLOW;
+  if (flags & MS_STRICTATIME) attr |= MOUNT_ATTR_STRICTATIME;
+  else if (flags & MS_NOATIME) attr |= MOUNT_ATTR_NOATIME;
+  return attr;
+}
+
+struct TmpfsOptions {
+  bool mode = false, uid = false, gid = false;
+};
+
+// A detached tmpfs configured like mount(2) would from the entry's flags
+// and data; the mount is writable until the copy is done.
+int detached_tmpfs(const MountEntry &m, TmpfsOptions &given) {
+  int fs = sys::fsopen("tmpfs", FSOPEN_CLOEXEC);
+  if (fs < 0) fail_errno("mount tmpfs on %s: fsopen", m.destination.c_str());
+  const char *source = m.source.empty() ? "tmpfs" : m.source.c_str();
+  if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "source", source, 0) < 0) fail_fs_context(fs, m, "source", source);
+  size_t i = 0;
+  while (i <= m.data.size()) {
+    size_t j = m.data.find(',', i);
+    if (j == std::string::npos) j = m.data.size();
+    std::string opt = m.data.substr(i, j - i);
+    i = j + 1;
+    if (opt.empty()) continue;
+    size_t eq = opt.find('=');
+    std::string key = opt.substr(0, eq);
+    long rc;
+    if (eq == std::string::npos) {
+      rc = syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, key.c_str(), nullptr, 0);
+    } else {
+      std::string value = opt.substr(eq + 1);
+      rc = syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, key.c_str(), value.c_str(), 0);
+    }
+    if (rc < 0) fail_fs_context(fs, m, "option", opt);
+    if (key == "mode") given.mode = true;
+    if (key == "uid") given.uid = true;
+    if (key == "gid") given.gid = true;
+  }
+  // Superblock flags that mount(2) takes as MS_* bits (MS_SILENT has no
+  // fsconfig key and only quietens messages).
+  const std::pair<uint64_t, const char *> sb_flags[] = {
+      {MS_SYNCHRONOUS, "sync"}, {MS_DIRSYNC, "dirsync"}, {MS_LAZYTIME, "lazytime"}, {MS_MANDLOCK, "mand"}};
+  for (const auto &[flag, key] : sb_flags)
+    if ((m.flags & flag) != 0 && syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, key, nullptr, 0) < 0)
+      fail_fs_context(fs, m, "option", key);
+  if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) < 0) fail_fs_context(fs, m, "create", "");
+  uint64_t attr = mount_attributes(m.flags) & ~static_cast<uint64_t>(MOUNT_ATTR_RDONLY);
+  int mnt = static_cast<int>(syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, attr));
+  if (mnt < 0) fail_fs_context(fs, m, "fsmount", "");
+  close(fs);
+  return mnt;
+}
+
+// tmpcopyup: the tmpfs is built detached, gets a copy of the directory it
+// is about to cover (found by fd inside the rootfs), then moves onto it.
+void mount_tmpfs_copyup(int rootfd, const MountEntry &m) {
+  if (m.type != "tmpfs") fail("mount %s: tmpcopyup needs a tmpfs, not %s", m.destination.c_str(), m.type.c_str());
+  int target = open_in_root(rootfd, m.destination, O_PATH);
+  int src = -1;
+  if (target >= 0) {
+    src = openat(target, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (src < 0) fail_errno("tmpcopyup %s: open the directory to copy", m.destination.c_str());
+  } else {
+    // Nothing to copy; the tmpfs root keeps its own (or the given) mode.
+    if (errno != ENOENT) fail_errno("open mount destination %s inside rootfs", m.destination.c_str());
+    target = make_mount_target(rootfd, m.destination, false, false);
+  }
+  TmpfsOptions given;
+  int mnt = detached_tmpfs(m, given);
+  if (src >= 0) {
+    int dst = openat(mnt, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dst < 0) fail_errno("tmpcopyup %s: open the new tmpfs", m.destination.c_str());
+    copy_up(src, dst, m.destination, CopyUpRoot{!given.mode, !given.uid, !given.gid});
+    close(dst);
+    close(src);
+  }
+  if ((m.flags & MS_RDONLY) != 0) {
+    sys::mount_attr_arg attr = {MOUNT_ATTR_RDONLY, 0, 0, 0};
+    if (sys::mount_setattr(mnt, "", AT_EMPTY_PATH, &attr) < 0) fail_errno("tmpcopyup %s: make read-only", m.destination.c_str());
+  }
+  if (sys::move_mount(mnt, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    fail_errno("mount tmpfs on %s", m.destination.c_str());
+  close(mnt);
+  close(target);
+}
+
 void mount_one(int rootfd, const MountEntry &m) {
   if ((m.flags & MS_REMOUNT) != 0) {
     // A follow-up remount of an earlier entry (e.g. the cgroup tmpfs made
@@ -79,6 +199,11 @@ void mount_one(int rootfd, const MountEntry &m) {
     if (mount(nullptr, fd_path(fd).c_str(), nullptr, m.flags, m.data.empty() ? nullptr : m.data.c_str()) < 0)
       fail_errno("remount %s", m.destination.c_str());
     close(fd);
+    return;
+  }
+  if (m.copy_up) {
+    mount_tmpfs_copyup(rootfd, m);
+    apply_propagation(rootfd, m);
     return;
   }
   bool exact = needs_exact_target(m);

@@ -14,6 +14,7 @@
 #include "child_io.h"
 #include "messages.h"
 #include "process_ops.h"
+#include "pty_proxy.h"
 #include "seccomp.h"
 #include "spawn.h"
 
@@ -133,6 +134,35 @@ Napi::Value WaitPidfdAsync(const Napi::CallbackInfo &info) {
   return p;
 }
 
+// Proxies a pty on a worker thread; the promise settles when the pty closes.
+class PtyProxyWorker : public Napi::AsyncWorker {
+ public:
+  PtyProxyWorker(Napi::Env env, int master) : Napi::AsyncWorker(env), master_(master), deferred_(Napi::Promise::Deferred::New(env)) {}
+  Napi::Promise promise() { return deferred_.Promise(); }
+  void Execute() override { rc_ = proxy_pty(master_); }
+  void OnOK() override {
+    if (rc_ != 0) deferred_.Reject(errno_error(Env(), "pty proxy", rc_).Value());
+    else deferred_.Resolve(Env().Undefined());
+  }
+
+ private:
+  int master_;
+  int rc_ = 0;
+  Napi::Promise::Deferred deferred_;
+};
+
+Napi::Value ProxyPty(const Napi::CallbackInfo &info) {
+  auto *w = new PtyProxyWorker(info.Env(), int_arg(info, 0));
+  Napi::Promise p = w->promise();
+  w->Queue();
+  return p;
+}
+
+Napi::Value CopyWindowSize(const Napi::CallbackInfo &info) {
+  copy_window_size(int_arg(info, 0), int_arg(info, 1));
+  return info.Env().Undefined();
+}
+
 Napi::Value Mkfifo(const Napi::CallbackInfo &info) {
   std::string path = info[0].As<Napi::String>().Utf8Value();
   if (mkfifo(path.c_str(), static_cast<mode_t>(int_arg(info, 1))) < 0) throw errno_error(info.Env(), "mkfifo", errno, path);
@@ -211,6 +241,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("openDirPath", Napi::Function::New(env, OpenDirPath));
   exports.Set("closeFd", Napi::Function::New(env, CloseFd));
   exports.Set("pipe", Napi::Function::New(env, Pipe));
+  exports.Set("proxyPty", Napi::Function::New(env, ProxyPty));
+  exports.Set("copyWindowSize", Napi::Function::New(env, CopyWindowSize));
   exports.Set("sendFdToSocket", Napi::Function::New(env, SendFdToSocket));
   exports.Set("collectChild", Napi::Function::New(env, CollectChild));
   exports.Set("compileSeccomp", Napi::Function::New(env, CompileSeccomp));

@@ -7,6 +7,7 @@ import yargs from 'yargs/yargs';
 import { configureLogger } from '../log/logger.js';
 import { createCommand } from './commands/create.js';
 import { deleteCommand } from './commands/delete.js';
+import { eventsCommand } from './commands/events.js';
 import { execCommand, isolateExecCommand } from './commands/exec.js';
 import { featuresCommand } from './commands/features.js';
 import { killCommand } from './commands/kill.js';
@@ -74,6 +75,7 @@ export async function main(argv: string[]): Promise<void> {
     .command(resumeCommand)
     .command(psCommand)
     .command(updateCommand)
+    .command(eventsCommand)
     .middleware((args: GlobalArgs) => {
       configureLogger({ file: args.log, format: args['log-format'], debug: args.debug });
       if (args['systemd-cgroup']) {

@@ -7,7 +7,7 @@ import type { ReceivedMessage } from '../native/index.js';
 
 export function checkConsoleOptions(terminal: boolean, consoleSocket: string | undefined, willDetach: boolean): void {
   if (terminal && !consoleSocket && willDetach) throw new RuntimeError('cannot allocate tty if tsrun will detach without setting console socket');
-  if (!terminal && consoleSocket) throw new RuntimeError('cannot use console socket if tsrun will not detach or allocate tty');
+  if (consoleSocket && (!terminal || !willDetach)) throw new RuntimeError('cannot use console socket if tsrun will not detach or allocate tty');
 }
 
 /** Returns the master fd when it is ours to proxy, else sends it on and returns undefined. */

@@ -37,6 +37,10 @@ export interface Native {
   spawnInit(preserveFds: number, stdio?: [number, number, number]): SpawnedInit;
   /** Connects to an AF_UNIX stream socket and sends fd (SCM_RIGHTS) with `name` as the payload. */
   sendFdToSocket(path: string, fd: number, name: string): void;
+  /** Copies our stdin to the pty master and the master to our stdout (raw mode) until the pty closes. */
+  proxyPty(master: number): Promise<void>;
+  /** Gives the pty the window size of the terminal on `from`. */
+  copyWindowSize(from: number, master: number): void;
   /** [read end, write end], both close-on-exec */
   pipe(): [number, number];
   /**

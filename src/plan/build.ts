@@ -62,6 +62,11 @@ function planMount(m: Mount, index: number, bundle: string): PlanMount {
   if (m.uidMappings || m.gidMappings) throw new PlanError(`${pointer}/uidMappings`, 'idmapped mounts are not supported by tsrun yet');
   const type = m.type ?? '';
   const isBind = (parsed.flags & MS.BIND) !== 0n || type === 'bind';
+  if (parsed.copyUp) {
+    const at = `${pointer}/options/${(m.options ?? []).indexOf('tmpcopyup')}`;
+    if (isBind || type !== 'tmpfs') throw new PlanError(at, `tmpcopyup needs a tmpfs mount, not ${isBind ? 'a bind mount' : type ? `type ${type}` : 'a mount without a type'}`);
+    if (parsed.flags & MS.REMOUNT) throw new PlanError(at, 'tmpcopyup cannot be combined with remount');
+  }
   let source = m.source ?? '';
   if (isBind) {
     // Bind sources are host paths; a relative one is taken from the bundle.
@@ -94,6 +99,7 @@ function planMount(m: Mount, index: number, bundle: string): PlanMount {
     attrSet: 0n,
     attrClr: 0n,
     recursiveAttr: false,
+    ...(parsed.copyUp ? { copyUp: true } : {}),
   };
 }
 

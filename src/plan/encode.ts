@@ -62,6 +62,7 @@ function writeMount(w: RecordWriter, m: PlanMount): void {
     .u64(Tag.MountAttrClr, m.attrClr)
     .u64(Tag.MountRecursiveAttr, m.recursiveAttr);
   if (m.data) w.str(Tag.MountData, m.data);
+  if (m.copyUp) w.u64(Tag.MountCopyUp, true);
 }
 
 function makedev(major: number, minor: number): bigint {

@@ -127,9 +127,17 @@ const FLAG_TO_ATTR: [bigint, bigint][] = [
   [MS.NOSYMFOLLOW, MOUNT_ATTR.NOSYMFOLLOW],
 ];
 
+// runc extensions that change how tsrun-init mounts, not the flags.
+const EXTENSION_OPTIONS = ['tmpcopyup'];
+
 /** Every mount option name tsrun understands (for `tsrun features`). */
 export function knownMountOptions(): string[] {
-  return [...Object.keys(FLAG_OPTIONS), ...Object.keys(PROPAGATION_OPTIONS), ...Object.keys(RECURSIVE_OPTIONS)].sort();
+  return [
+    ...Object.keys(FLAG_OPTIONS),
+    ...Object.keys(PROPAGATION_OPTIONS),
+    ...Object.keys(RECURSIVE_OPTIONS),
+    ...EXTENSION_OPTIONS,
+  ].sort();
 }
 
 export interface ParsedMountOptions {
@@ -141,6 +149,8 @@ export interface ParsedMountOptions {
   recursiveSet: bigint;
   recursiveClr: bigint;
   hasRecursive: boolean;
+  /** tmpcopyup: fill a tmpfs with a copy of the directory it covers */
+  copyUp: boolean;
   /** options tsrun knows but this mount cannot honour, e.g. idmap */
   unsupported: string[];
 }
@@ -154,6 +164,7 @@ export function parseMountOptions(options: readonly string[] = []): ParsedMountO
     recursiveSet: 0n,
     recursiveClr: 0n,
     hasRecursive: false,
+    copyUp: false,
     unsupported: [],
   };
   for (const opt of options) {
@@ -180,7 +191,11 @@ export function parseMountOptions(options: readonly string[] = []): ParsedMountO
       out.hasRecursive = true;
       continue;
     }
-    if (opt === 'idmap' || opt === 'ridmap' || opt === 'tmpcopyup') {
+    if (opt === 'tmpcopyup') {
+      out.copyUp = true;
+      continue;
+    }
+    if (opt === 'idmap' || opt === 'ridmap') {
       out.unsupported.push(opt);
       continue;
     }

@@ -39,6 +39,7 @@ export const enum Tag {
   MountAttrClr = 32,
   MountRecursiveAttr = 33,
   HostPropagation = 34,
+  MountCopyUp = 35,
   Device = 40,
   DevPath = 41,
   DevMode = 42,

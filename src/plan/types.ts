@@ -11,6 +11,8 @@ export interface PlanMount {
   attrSet: bigint;
   attrClr: bigint;
   recursiveAttr: boolean;
+  /** tmpcopyup (tmpfs only): the new tmpfs starts with a copy of the directory it covers */
+  copyUp?: boolean;
 }
 
 export interface PlanDevice {

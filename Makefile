@@ -19,7 +19,7 @@ DEBIAN_PACKAGES := busybox-static libseccomp-dev runc iproute2 hyperfine
 # Commands each package provides, to tell whether it is installed.
 DEBIAN_PROBES := /bin/busybox /usr/include/seccomp.h /usr/sbin/runc /sbin/ip /usr/bin/hyperfine
 
-.PHONY: all deps debian-deps demo test unit conformance bench clean typecheck
+.PHONY: all deps debian-deps engine-deps demo test unit conformance e2e bench clean typecheck
 
 all: bin/tsrun
 
@@ -83,6 +83,23 @@ test: deps all typecheck
 
 bench: deps all
 	bash scripts/bench.sh
+	@if [ -f $(E2E) ]; then $(MAKE) --no-print-directory engine-deps && bash scripts/bench-engines.sh $(E2E); fi
+
+# --- engines end to end (containerd, podman, Docker) ---------------------------
+E2E := ../shared/e2e/engines.sh
+ENGINE_PACKAGES := containerd podman conmon docker.io bsdutils
+ENGINE_PROBES := /usr/bin/containerd /usr/bin/podman /usr/bin/conmon /usr/bin/dockerd /usr/bin/script
+
+engine-deps:
+	@missing=0; for f in $(ENGINE_PROBES); do [ -e $$f ] || missing=1; done; \
+	if [ $$missing = 1 ]; then \
+	  echo "installing Debian packages: $(ENGINE_PACKAGES)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(ENGINE_PACKAGES) >/dev/null; \
+	fi
+
+e2e: deps all engine-deps
+	@[ -f $(E2E) ] || { echo "e2e: $(E2E) not found (it comes with ../shared)"; exit 1; }
+	bash $(E2E) $(CURDIR)/bin/tsrun all
 
 clean:
 	rm -rf build addon/build bin dist bundles/demo/rootfs

@@ -124,6 +124,10 @@ int detached_tmpfs(const MountEntry &m, TmpfsOptions &given) {
   size_t i = 0;
   while (i <= m.data.size()) {
     size_t j = m.data.find(',', i);
+    // As mount(2) reads tmpfs options: a part starting with a digit continues
+    // the option before it (mpol=bind:0,2).
+    while (j != std::string::npos && j + 1 < m.data.size() && m.data[j + 1] >= '0' && m.data[j + 1] <= '9')
+      j = m.data.find(',', j + 1);
     if (j == std::string::npos) j = m.data.size();
     std::string opt = m.data.substr(i, j - i);
     i = j + 1;

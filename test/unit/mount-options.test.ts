@@ -2,7 +2,7 @@
 // flags, propagation, mount_setattr(2) attributes and the data string.
 import t from 'tap';
 
-import { bindAttributes, MOUNT_ATTR, MS, parseMountOptions } from '../../src/plan/mount-options.js';
+import { bindAttributes, knownMountOptions, MOUNT_ATTR, MS, parseMountOptions } from '../../src/plan/mount-options.js';
 
 // Values from <linux/mount.h> / <sys/mount.h>, written out independently of
 // the module so a typo in either place shows up.
@@ -84,6 +84,7 @@ t.test('no options / undefined', async (t) => {
       recursiveSet: 0n,
       recursiveClr: 0n,
       hasRecursive: false,
+      copyUp: false,
       unsupported: [],
     });
   }
@@ -251,14 +252,40 @@ t.test('data options are kept in order', async (t) => {
   t.same(upper.data, ['RO']);
 });
 
-t.test('idmap, ridmap and tmpcopyup are reported as unsupported', async (t) => {
-  for (const opt of ['idmap', 'ridmap', 'tmpcopyup']) {
+t.test('idmap and ridmap are reported as unsupported', async (t) => {
+  for (const opt of ['idmap', 'ridmap']) {
     const p = parseMountOptions(['rbind', opt, 'ro']);
     t.same(p.unsupported, [opt], opt);
     t.same(p.data, [], `${opt} is not passed on as data`);
     t.equal(p.flags, K.MS_BIND | K.MS_REC | K.MS_RDONLY);
+    t.equal(p.copyUp, false, `${opt} is no copy-up`);
   }
-  t.same(parseMountOptions(['idmap', 'tmpcopyup']).unsupported, ['idmap', 'tmpcopyup']);
+  t.same(parseMountOptions(['idmap', 'tmpcopyup', 'ridmap']).unsupported, ['idmap', 'ridmap'], 'tmpcopyup is not among them');
+});
+
+t.test('tmpcopyup is recognised: a copy-up request, neither flag nor data', async (t) => {
+  const p = parseMountOptions(['nosuid', 'nodev', 'noexec', 'tmpcopyup', 'size=64m']);
+  t.equal(p.copyUp, true, 'copyUp set');
+  t.same(p.unsupported, [], 'not unsupported');
+  t.same(p.data, ['size=64m'], 'not passed on as filesystem data');
+  t.equal(p.flags, K.MS_NOSUID | K.MS_NODEV | K.MS_NOEXEC, 'flags unaffected');
+  t.equal(p.cleared, 0n);
+  t.equal(p.propagation, 0n);
+  t.equal(p.hasRecursive, false);
+  // podman's --read-only /run: rw,nosuid,nodev,noexec,tmpcopyup with mode and size
+  const podman = parseMountOptions(['rw', 'rprivate', 'nosuid', 'nodev', 'tmpcopyup', 'mode=755', 'size=65536k']);
+  t.equal(podman.copyUp, true);
+  t.same(podman.data, ['mode=755', 'size=65536k']);
+  t.equal(podman.propagation, K.MS_PRIVATE | K.MS_REC);
+  t.equal(parseMountOptions(['tmpcopyup', 'tmpcopyup']).copyUp, true, 'repeating it is harmless');
+  t.equal(parseMountOptions(['nosuid']).copyUp, false, 'off unless asked for');
+  // Case-sensitive like every other option: a different word is filesystem data.
+  const upper = parseMountOptions(['TMPCOPYUP']);
+  t.equal(upper.copyUp, false);
+  t.same(upper.data, ['TMPCOPYUP']);
+  t.same(parseMountOptions(['notmpcopyup']).data, ['notmpcopyup'], 'podman\'s notmpcopyup is no OCI option: left as data');
+  t.ok(knownMountOptions().includes('tmpcopyup'), 'listed by knownMountOptions (tsrun features)');
+  t.notOk(knownMountOptions().includes('idmap'), 'idmap is still not claimed');
 });
 
 t.test('bindAttributes maps plain flags to mount_setattr attributes', async (t) => {

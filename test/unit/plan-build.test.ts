@@ -427,12 +427,46 @@ t.test('mounts', async (t) => {
     '/mounts/1/source', /needs a source/);
   planError(t, () => buildPlan(spec({ mounts: [{ destination: '/a', type: 'tmpfs', options: ['rro'] }] }), context()),
     '/mounts/0/options', /need a bind mount/);
-  for (const opt of ['idmap', 'ridmap', 'tmpcopyup']) {
+  for (const opt of ['idmap', 'ridmap']) {
     planError(t, () => buildPlan(spec({ mounts: [{ destination: '/a', type: 'bind', source: '/x', options: ['rbind', opt] }] }), context()),
       '/mounts/0/options', new RegExp(`${opt} is not supported`), opt);
   }
   planError(t, () => buildPlan(spec({ mounts: [{ destination: '/a', type: 'bind', source: '/x', uidMappings: [{ containerID: 0, hostID: 1000, size: 1 }] }] }), context()),
     '/mounts/0/uidMappings', /idmapped/);
+});
+
+t.test('tmpcopyup: set on tmpfs mounts, refused elsewhere', async (t) => {
+  const p = buildPlan(
+    spec({
+      mounts: [
+        { destination: '/run', type: 'tmpfs', source: 'tmpfs', options: ['rw', 'nosuid', 'nodev', 'tmpcopyup', 'mode=755', 'size=65536k'] },
+        { destination: '/tmp', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev'] },
+        { destination: 'var/tmp', type: 'tmpfs', options: ['tmpcopyup', 'rprivate'] },
+      ],
+    }),
+    context(),
+  );
+  const [run, tmp, vartmp] = p.mounts;
+  t.same(run, {
+    source: 'tmpfs', destination: '/run', type: 'tmpfs', flags: 0x2n | 0x4n, data: 'mode=755,size=65536k', propagation: 0n,
+    attrSet: 0n, attrClr: 0n, recursiveAttr: false, copyUp: true,
+  }, 'copyUp set; tmpcopyup is neither a flag nor data');
+  t.equal(tmp!.copyUp, undefined, 'no copyUp field without the option');
+  t.notOk('copyUp' in tmp!, 'the field is left out, not false');
+  t.equal(vartmp!.copyUp, true, 'relative destination, no source');
+  t.equal(vartmp!.destination, '/var/tmp');
+  t.equal(vartmp!.source, 'tmpfs');
+  t.equal(vartmp!.propagation, MS_PRIVATE | MS_REC, 'propagation kept alongside');
+
+  const refused: [Spec['mounts'], string, RegExp][] = [
+    [[{ destination: '/a', type: 'bind', source: '/x', options: ['rbind', 'tmpcopyup'] }], '/mounts/0/options/1', /tmpcopyup needs a tmpfs mount, not a bind mount/],
+    [[{ destination: '/a', source: '/x', options: ['ro', 'bind', 'tmpcopyup'] }], '/mounts/0/options/2', /not a bind mount/],
+    [[{ destination: '/a', type: 'proc' }, { destination: '/b', type: 'devpts', options: ['tmpcopyup'] }], '/mounts/1/options/0', /not type devpts/],
+    [[{ destination: '/a', type: 'none', source: 'x', options: ['nosuid', 'tmpcopyup'] }], '/mounts/0/options/1', /not type none/],
+    [[{ destination: '/a', options: ['tmpcopyup'] }], '/mounts/0/options/0', /not a mount without a type/],
+    [[{ destination: '/a', type: 'tmpfs', options: ['remount', 'tmpcopyup'] }], '/mounts/0/options/1', /cannot be combined with remount/],
+  ];
+  for (const [mounts, pointer, re] of refused) planError(t, () => buildPlan(spec({ mounts }), context()), pointer, re);
 });
 
 t.test('/dev/ptmx only with /dev/pts', async (t) => {

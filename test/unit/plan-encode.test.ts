@@ -12,7 +12,7 @@ const T = {
   Version: 1, Mode: 2, NsNew: 10, NsJoin: 11, NsType: 12, UidMapNeeded: 13,
   Rootfs: 20, RootReadonly: 21, RootPropagation: 22, NoPivot: 23, Mount: 24, MountSource: 25,
   MountDest: 26, MountType: 27, MountFlags: 28, MountData: 29, MountPropagation: 30,
-  MountAttrSet: 31, MountAttrClr: 32, MountRecursiveAttr: 33, HostPropagation: 34,
+  MountAttrSet: 31, MountAttrClr: 32, MountRecursiveAttr: 33, HostPropagation: 34, MountCopyUp: 35,
   Device: 40, DevPath: 41, DevMode: 42, DevRdev: 43, DevUid: 44, DevGid: 45,
   Symlink: 47, LinkTarget: 48, MaskedPath: 50, ReadonlyPath: 51, Hostname: 52, Domainname: 53,
   Sysctl: 54, Value: 55, Arg: 60, Env: 61, Cwd: 62, Uid: 63, Gid: 64, AdditionalGid: 65,
@@ -134,7 +134,7 @@ function fullPlan(): Plan {
       },
       {
         source: 'tmpfs', destination: '/dev', type: 'tmpfs', flags: 0x2n | 0x1000000n, data: 'mode=755,size=65536k',
-        propagation: 0x40000n, attrSet: 0n, attrClr: 0n, recursiveAttr: false,
+        propagation: 0x40000n, attrSet: 0n, attrClr: 0n, recursiveAttr: false, copyUp: true,
       },
       {
         source: '/host/data', destination: '/data', type: 'bind', flags: 0x1000n | 0x4000n, data: '',
@@ -269,9 +269,14 @@ t.test('a full plan', async (t) => {
     t.equal(u64(one(r, T.MountRecursiveAttr)), m.recursiveAttr ? 1n : 0n, `mount ${i} recursive`);
     if (m.data) t.equal(str(one(r, T.MountData)), m.data, `mount ${i} data`);
     else t.equal(all(r, T.MountData).length, 0, `mount ${i}: empty data is omitted`);
+    if (m.copyUp) t.equal(u64(one(r, T.MountCopyUp)), 1n, `mount ${i} copy-up`);
+    else t.equal(all(r, T.MountCopyUp).length, 0, `mount ${i}: no copy-up record unless asked for`);
     // only mount tags inside a mount record
-    for (const x of r) t.ok(x.tag >= T.MountSource && x.tag <= T.MountRecursiveAttr, `mount ${i}: tag ${x.tag} belongs to a mount`);
+    for (const x of r)
+      t.ok((x.tag >= T.MountSource && x.tag <= T.MountRecursiveAttr) || x.tag === T.MountCopyUp, `mount ${i}: tag ${x.tag} belongs to a mount`);
   });
+  t.equal(all(mounts[1]!, T.MountCopyUp).length, 1, 'the copy-up tmpfs carries the record');
+  t.equal(all(recs, T.MountCopyUp).length, 0, 'the copy-up tag only appears nested in a mount');
   t.equal(str(one(mounts[1]!, T.MountData)), 'mode=755,size=65536k');
 
   // devices and makedev
@@ -344,6 +349,26 @@ t.test('a full plan', async (t) => {
   // no unknown tags at the top level
   const known = new Set<number>(Object.values(T));
   for (const r of recs) t.ok(known.has(r.tag), `top-level tag ${r.tag} is known`);
+});
+
+t.test('copy-up mount record', async (t) => {
+  const mount = {
+    source: 'tmpfs', destination: '/run', type: 'tmpfs', flags: 0x6n, data: 'size=65536k', propagation: 0n,
+    attrSet: 0n, attrClr: 0n, recursiveAttr: false,
+  };
+  const encodeOne = (m: Plan['mounts'][number]) => readRecords(one(readRecords(encodePlan({ ...basePlan(), mounts: [m] })), T.Mount).payload);
+  const on = encodeOne({ ...mount, copyUp: true });
+  const rec = one(on, T.MountCopyUp);
+  t.equal(rec.payload.length, 8, 'a u64 bool');
+  t.equal(u64(rec), 1n, 'true is 1');
+  t.equal(on[on.length - 1]!.tag, T.MountCopyUp, 'written last, after the data');
+  t.equal(str(one(on, T.MountData)), 'size=65536k');
+  t.equal(all(encodeOne({ ...mount, copyUp: false }), T.MountCopyUp).length, 0, 'false: omitted');
+  t.equal(all(encodeOne(mount), T.MountCopyUp).length, 0, 'absent: omitted');
+  // Apart from the record, the encoding is the same.
+  const without = encodePlan({ ...basePlan(), mounts: [mount] });
+  const withIt = encodePlan({ ...basePlan(), mounts: [{ ...mount, copyUp: true }] });
+  t.equal(withIt.length - without.length, 16, 'one 8-byte header plus one u64');
 });
 
 t.test('oomScoreAdj edge values', async (t) => {

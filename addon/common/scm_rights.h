@@ -1,6 +1,7 @@
 // File descriptors riding along a message as SCM_RIGHTS: shared by the addon
 // and tsrun-init, which both speak the sync-socket protocol.
 #pragma once
+#include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -33,6 +34,27 @@ inline void collect_fds(struct msghdr &msg, std::vector<int> &out) {
       out.push_back(fd);
     }
   }
+}
+
+// One recvmsg into buf (retrying EINTR), collecting up to 16 fds, which
+// arrive close-on-exec. Sets *truncated when fds were lost. -1 with errno.
+inline ssize_t receive_with_fds(int fd, void *buf, size_t len, int flags, std::vector<int> &fds, bool *truncated) {
+  char control[CMSG_SPACE(sizeof(int) * 16)];
+  struct iovec iov = {buf, len};
+  struct msghdr msg = {};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  ssize_t r;
+  do {
+    r = ::recvmsg(fd, &msg, flags | MSG_CMSG_CLOEXEC);
+  } while (r < 0 && errno == EINTR);
+  if (r >= 0) {
+    collect_fds(msg, fds);
+    *truncated = (msg.msg_flags & MSG_CTRUNC) != 0;
+  }
+  return r;
 }
 
 }  // namespace tsrun::scm

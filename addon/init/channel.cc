@@ -87,21 +87,11 @@ bool Channel::send_fds(uint32_t type, const void *data, uint32_t len, const int 
 
 bool Channel::receive(Message &out) const {
   uint32_t header[2];
-  char control[CMSG_SPACE(sizeof(int) * 16)];
-  struct iovec iov = {header, sizeof header};
-  struct msghdr msg = {};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  ssize_t r;
-  do {
-    r = ::recvmsg(fd_, &msg, MSG_CMSG_CLOEXEC | MSG_WAITALL);
-  } while (r < 0 && errno == EINTR);
-  if (r != static_cast<ssize_t>(sizeof header)) return false;
+  bool truncated = false;
   out.fds.clear();
-  scm::collect_fds(msg, out.fds);
-  if ((msg.msg_flags & MSG_CTRUNC) != 0) return false;
+  ssize_t r = scm::receive_with_fds(fd_, header, sizeof header, MSG_WAITALL, out.fds, &truncated);
+  if (r != static_cast<ssize_t>(sizeof header)) return false;
+  if (truncated) return false;
   if (header[1] > proto::kMaxMessage) return false;
   out.type = header[0];
   out.payload.resize(header[1]);

@@ -110,25 +110,15 @@ int receive_message(int fd, int timeout_ms, Message &out) {
   int w = wait_readable(fd, deadline);
   if (w != 0) return w;
   uint32_t header[2];
-  char control[CMSG_SPACE(sizeof(int) * 16)];
-  struct iovec iov = {header, sizeof header};
-  struct msghdr msg = {};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  ssize_t r;
-  do {
-    r = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
-  } while (r < 0 && errno == EINTR);
+  bool truncated = false;
+  out.fds.clear();
+  ssize_t r = scm::receive_with_fds(fd, header, sizeof header, 0, out.fds, &truncated);
   if (r < 0) return errno;
   if (r == 0) return EPIPE;
-  out.fds.clear();
-  scm::collect_fds(msg, out.fds);
   int rc = 0;
   if (static_cast<size_t>(r) < sizeof header)
     rc = read_exact(fd, reinterpret_cast<uint8_t *>(header) + r, sizeof header - static_cast<size_t>(r), deadline);
-  if (rc == 0 && ((msg.msg_flags & MSG_CTRUNC) != 0 || header[1] > proto::kMaxMessage)) rc = EPROTO;
+  if (rc == 0 && (truncated || header[1] > proto::kMaxMessage)) rc = EPROTO;
   if (rc == 0) {
     out.type = header[0];
     out.payload.resize(header[1]);

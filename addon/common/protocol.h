@@ -25,6 +25,7 @@ enum MessageType : uint32_t {
   kMsgPtyMaster = 8,     // init -> parent: pty master fd attached
   kMsgGo = 9,            // parent -> init: continue after a parent-side step
   kMsgWarning = 10,      // init -> parent: utf-8 text to log as a warning
+  kMsgDebug = 12,        // init -> parent: utf-8 text for the debug log
   kMsgHookPoint = 11,    // init -> parent: namespaces and mounts are ready, before pivot_root; wait for kMsgGo
 };
 
@@ -107,6 +108,21 @@ enum Tag : uint32_t {
   kTagLoopbackUp = 113,    // u64 bool: bring up "lo" in the new network namespace
   kTagJoinProcess = 114,   // u64 bool: join mode sets the process up fully (`exec`), not as a hook
   kTagSeccompFlags = 90,  // u64 SECCOMP_FILTER_FLAG_* for loading kTagSeccompBpf
+  // process attributes (process_attrs.cc)
+  kTagPersonality = 120,   // u64 personality(2) persona
+  kTagIoPriority = 121,    // u64 ioprio_set(2) value: class << 13 | level
+  kTagSchedPolicy = 122,   // u64 SCHED_*; present: sched_setattr(2) the process
+  kTagSchedFlags = 123,    // u64 SCHED_FLAG_*
+  kTagSchedNice = 124,     // i64
+  kTagSchedPriority = 125, // u64
+  kTagSchedRuntime = 126,  // u64 ns
+  kTagSchedDeadline = 127, // u64 ns
+  kTagSchedPeriod = 128,   // u64 ns
+  kTagCpuAffinityInitial = 129,  // bytes: CPU bitmask (unsigned long[]), join mode, set first
+  kTagCpuAffinityFinal = 130,    // bytes: CPU bitmask, join mode, set right before execve
+  kTagMemPolicyMode = 131,  // u64 MPOL_* | MPOL_F_*; present: set_mempolicy(2)
+  kTagMemPolicyNodes = 132, // bytes: node bitmask (unsigned long[])
+  kTagTimeOffsets = 133,    // string: lines for /proc/self/timens_offsets
 };
 
 }  // namespace tsrun::proto

@@ -125,13 +125,24 @@ void fail_errno(const char *fmt, ...) {
   report_and_exit(text);
 }
 
-void warn(const char *fmt, ...) {
+static void tell(uint32_t type, const char *fmt, va_list ap) {
   char text[2048];
+  vsnprintf(text, sizeof text, fmt, ap);
+  if (g_report != nullptr) g_report->send(type, text, static_cast<uint32_t>(strlen(text)));
+}
+
+void warn(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(text, sizeof text, fmt, ap);
+  tell(proto::kMsgWarning, fmt, ap);
   va_end(ap);
-  if (g_report != nullptr) g_report->send(proto::kMsgWarning, text, static_cast<uint32_t>(strlen(text)));
+}
+
+void debug(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  tell(proto::kMsgDebug, fmt, ap);
+  va_end(ap);
 }
 
 void fail(const char *fmt, ...) {

@@ -39,6 +39,8 @@ void set_late_report_fd(int fd);
 [[noreturn]] void fail_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 // Tells the parent something it should log as a warning; carries on.
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+// The same, for the debug log only.
+void debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 // Reports the text as is and exits.
 [[noreturn]] void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -85,7 +85,10 @@ void raise_ambient(uint64_t ambient, uint64_t permitted, uint64_t inheritable) {
     // The kernel only allows ambient capabilities that are both permitted
     // and inheritable.
     if (((permitted & inheritable) >> c & 1) == 0) {
-      warn("ambient capability %d not raised: it is not in both the permitted and inheritable sets", c);
+      // runc's own default config asks for ambient capabilities without
+      // inheritable ones; that is routine, not worth a warning line that
+      // would sit before any error in the engines' log file.
+      debug("ambient capability %d not raised: it is not in both the permitted and inheritable sets", c);
       continue;
     }
     if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0) fail_errno("raise ambient capability %d", c);

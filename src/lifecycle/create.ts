@@ -149,6 +149,9 @@ function talkToInit(n: Native, syncFd: number, undo: Undo, events: InitEvents): 
       case Msg.Warning:
         logger.warn(new TextDecoder().decode(msg.payload));
         break;
+      case Msg.Debug:
+        logger.debug(new TextDecoder().decode(msg.payload));
+        break;
       case Msg.Error:
         throw new RuntimeError(`unable to start container process: ${new TextDecoder().decode(msg.payload)}`);
       case Msg.Created:

@@ -15,6 +15,7 @@ export const enum Msg {
   Go = 9,
   Warning = 10,
   HookPoint = 11,
+  Debug = 12,
 }
 
 export const enum Tag {
@@ -89,4 +90,18 @@ export const enum Tag {
   LoopbackUp = 113,
   JoinProcess = 114,
   SeccompFlags = 90,
+  Personality = 120,
+  IoPriority = 121,
+  SchedPolicy = 122,
+  SchedFlags = 123,
+  SchedNice = 124,
+  SchedPriority = 125,
+  SchedRuntime = 126,
+  SchedDeadline = 127,
+  SchedPeriod = 128,
+  CpuAffinityInitial = 129,
+  CpuAffinityFinal = 130,
+  MemPolicyMode = 131,
+  MemPolicyNodes = 132,
+  TimeOffsets = 133,
 }

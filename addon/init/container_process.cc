@@ -5,6 +5,7 @@
 
 #include "channel.h"
 #include "process.h"
+#include "process_attrs.h"
 #include "syscalls.h"
 
 namespace tsrun::init {
@@ -13,6 +14,8 @@ void become_container_process(const Plan &plan, const std::function<void()> &rea
   apply_rlimits(plan);
   // Without a configured umask the caller's stays (config.md, POSIX user).
   if (plan.has_umask) umask(static_cast<mode_t>(plan.umask));
+  // Before seccomp and before the user switch drops CAP_SYS_NICE and friends.
+  apply_process_attrs(plan);
   if (plan.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail_errno("prctl no_new_privs");
   // The seccomp filter goes in right before execve, unless the process will
   // have neither no_new_privs nor CAP_SYS_ADMIN to load it with by then.

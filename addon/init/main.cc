@@ -23,6 +23,7 @@
 #include "namespaces.h"
 #include "plan.h"
 #include "process.h"
+#include "process_attrs.h"
 #include "join.h"
 #include "loopback.h"
 #include "rootfs.h"
@@ -73,6 +74,7 @@ int main(int argc, char **argv) {
   Plan plan;
   std::string error;
   if (!decode_plan(msg.payload.data(), msg.payload.size(), plan, error)) fail("%s", error.c_str());
+  apply_initial_cpu_affinity(plan);
   if (plan.mode == 1) run_join(plan, channel, msg.fds);
   if (msg.fds.size() != 1) fail("plan: expected the state directory fd");
   int statedir = msg.fds[0];

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "../common/protocol.h"
+#include "process_attrs.h"
 #include "syscalls.h"
 
 namespace tsrun::init {
@@ -79,6 +80,9 @@ void enter_namespaces(const Plan &plan, const Channel &channel) {
 
   uint64_t rest = plan.ns_new & ~static_cast<uint64_t>(CLONE_NEWUSER);
   if (rest != 0 && unshare(static_cast<int>(rest)) < 0) fail_errno("unshare namespaces (flags 0x%llx)", static_cast<unsigned long long>(rest));
+  // The container process will be the first in a new time namespace: its
+  // offsets can only be written before then.
+  if ((rest & CLONE_NEWTIME) != 0) apply_time_offsets(plan);
 
   // CLONE_PARENT makes the container process a sibling: the runtime that
   // spawned us reaps it and sees its exit status.

@@ -234,6 +234,29 @@ bool decode_top(const Record &r, Plan &p) {
     case kTagJoinProcess: return as_bool(r, p.join_process);
     case kTagConsoleRows: return as_u64(r, p.console_rows);
     case kTagConsoleCols: return as_u64(r, p.console_cols);
+    case kTagPersonality: p.has_personality = true; return as_u64(r, p.personality) && p.personality <= 0xffffffffu;
+    case kTagIoPriority: p.has_io_priority = true; return as_u64(r, p.io_priority) && p.io_priority < (4u << 13);
+    case kTagSchedPolicy: p.has_scheduler = true; return as_u64(r, p.sched_policy) && p.sched_policy <= 0xffffffffu;
+    case kTagSchedFlags: return as_u64(r, p.sched_flags);
+    case kTagSchedNice:
+      if (!as_u64(r, u)) return false;
+      p.sched_nice = static_cast<int64_t>(u);
+      return p.sched_nice >= -20 && p.sched_nice <= 19;
+    case kTagSchedPriority: return as_u64(r, p.sched_priority) && p.sched_priority <= 99;
+    case kTagSchedRuntime: return as_u64(r, p.sched_runtime);
+    case kTagSchedDeadline: return as_u64(r, p.sched_deadline);
+    case kTagSchedPeriod: return as_u64(r, p.sched_period);
+    case kTagCpuAffinityInitial:
+    case kTagCpuAffinityFinal:
+    case kTagMemPolicyNodes: {
+      // unsigned long bitmasks, at most 8192 bits
+      if (r.size % 8 != 0 || r.size > 1024) return false;
+      auto &v = r.tag == kTagCpuAffinityInitial ? p.cpu_affinity_initial : r.tag == kTagCpuAffinityFinal ? p.cpu_affinity_final : p.mem_policy_nodes;
+      v.assign(r.data, r.data + r.size);
+      return true;
+    }
+    case kTagMemPolicyMode: p.has_mem_policy = true; return as_u64(r, p.mem_policy_mode) && p.mem_policy_mode <= 0xffffffffu;
+    case kTagTimeOffsets: return as_string(r, p.time_offsets);
     default: return false;
   }
 }

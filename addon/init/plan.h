@@ -83,6 +83,20 @@ struct Plan {
   bool loopback_up = false;
   bool join_process = false;
   uint64_t console_rows = 0, console_cols = 0;
+  // process_attrs.cc
+  bool has_personality = false;
+  uint64_t personality = 0;
+  bool has_io_priority = false;
+  uint64_t io_priority = 0;
+  bool has_scheduler = false;
+  uint64_t sched_policy = 0, sched_flags = 0, sched_priority = 0;
+  int64_t sched_nice = 0;
+  uint64_t sched_runtime = 0, sched_deadline = 0, sched_period = 0;
+  std::vector<uint8_t> cpu_affinity_initial, cpu_affinity_final;  // unsigned long[] bitmasks
+  bool has_mem_policy = false;
+  uint64_t mem_policy_mode = 0;
+  std::vector<uint8_t> mem_policy_nodes;  // unsigned long[] bitmask
+  std::string time_offsets;
 };
 
 // Decodes a plan; on malformed input returns false and names the problem.

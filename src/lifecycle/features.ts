@@ -2,6 +2,7 @@
 // features.md), independent of what the host offers.
 import { CAPABILITIES } from '../plan/capabilities.js';
 import { knownMountOptions } from '../plan/mount-options.js';
+import { MPOL_FLAGS, MPOL_MODES } from '../plan/process-attrs.js';
 import { SCMP_ARCH, SCMP_CMP, SECCOMP_FILTER_FLAG } from '../plan/seccomp.js';
 
 /** Flags seccomp(2) gets from tsrun; WAIT_KILLABLE_RECV needs a NOTIFY listener. */
@@ -19,7 +20,7 @@ export function features(): Record<string, unknown> {
     hooks: ['prestart', 'createRuntime', 'createContainer', 'startContainer', 'poststart', 'poststop'],
     mountOptions: knownMountOptions(),
     linux: {
-      namespaces: ['cgroup', 'ipc', 'mount', 'network', 'pid', 'uts'],
+      namespaces: ['cgroup', 'ipc', 'mount', 'network', 'pid', 'time', 'uts'],
       capabilities: [...CAPABILITIES],
       cgroup: { v1: true, v2: true, systemd: false, systemdUser: false, rdma: false },
       seccomp: {
@@ -33,7 +34,7 @@ export function features(): Record<string, unknown> {
       apparmor: { enabled: false },
       selinux: { enabled: false },
       intelRdt: { enabled: false },
-      memoryPolicy: { enabled: false },
+      memoryPolicy: { modes: Object.keys(MPOL_MODES).sort(), flags: Object.keys(MPOL_FLAGS).sort() },
       mountExtensions: { idmap: { enabled: false } },
       netDevices: { enabled: false },
     },

@@ -10,6 +10,7 @@ import { DEFAULT_SYMLINKS, planDevices } from './devices.js';
 import { bindAttributes, MS, parseMountOptions } from './mount-options.js';
 import { CLONE_FLAGS } from './namespaces.js';
 import { RLIMITS } from './rlimits.js';
+import { planLinuxAttrs, planProcessAttrs } from './process-attrs.js';
 import { planSeccomp } from './seccomp.js';
 import type { CapabilitySets, Plan, PlanMount } from './types.js';
 
@@ -159,14 +160,12 @@ export type ProcessPlan = Pick<
   Plan,
   | 'args' | 'env' | 'cwd' | 'uid' | 'gid' | 'additionalGids' | 'umask' | 'noNewPrivileges' | 'capabilities'
   | 'rlimits' | 'oomScoreAdj' | 'terminal' | 'consoleSize' | 'seccompBpf' | 'seccompFlags'
+  | 'ioPriority' | 'scheduler' | 'cpuAffinityInitial' | 'cpuAffinityFinal'
 >;
 
 /** Process fields tsrun cannot honour yet: refused, never silently dropped. */
 function refuseUnsupportedProcessFields(process: Process): void {
   const unsupported: [keyof Process, string][] = [
-    ['scheduler', 'scheduler policies are not supported by tsrun yet'],
-    ['ioPriority', 'ioPriority is not supported by tsrun yet'],
-    ['execCPUAffinity', 'execCPUAffinity is not supported by tsrun yet'],
     ['apparmorProfile', 'AppArmor is not available on this host'],
     ['selinuxLabel', 'SELinux is not available on this host'],
   ];
@@ -178,12 +177,9 @@ function refuseUnsupportedProcessFields(process: Process): void {
 /** Linux fields tsrun cannot honour yet. */
 function refuseUnsupportedLinuxFields(linux: NonNullable<Spec['linux']>): void {
   const unsupported: [keyof NonNullable<Spec['linux']>, string][] = [
-    ['personality', 'personality is not supported by tsrun yet'],
-    ['memoryPolicy', 'memoryPolicy is not supported by tsrun yet'],
     ['netDevices', 'netDevices is not supported by tsrun yet'],
     ['intelRdt', 'Intel RDT (resctrl) is not available on this host'],
     ['mountLabel', 'SELinux is not available on this host'],
-    ['timeOffsets', 'time namespaces are not supported by tsrun yet'],
   ];
   for (const [field, reason] of unsupported) {
     const v = linux[field];
@@ -213,6 +209,7 @@ export function planProcess(process: Process, seccomp: Seccomp | undefined): Pro
     terminal: process.terminal === true,
     consoleSize: process.terminal ? process.consoleSize : undefined,
     ...planSeccomp(seccomp),
+    ...planProcessAttrs(process),
   };
 }
 
@@ -242,7 +239,6 @@ export function buildPlan(spec: Spec, ctx: PlanContext): Plan {
     throw new PlanError('/linux/uidMappings', 'a new user namespace needs uidMappings and gidMappings');
   if (!has('user') && (linux.uidMappings?.length || linux.gidMappings?.length))
     throw new PlanError('/linux/uidMappings', 'uidMappings and gidMappings need a user namespace');
-  if (has('time')) throw new PlanError('/linux/namespaces', 'time namespaces are not supported by tsrun yet');
   if (spec.hostname !== undefined && spec.hostname !== '' && (newNamespaces & CLONE_FLAGS.uts) === 0)
     throw new PlanError('/hostname', 'setting the hostname needs a new uts namespace');
   if (spec.domainname !== undefined && spec.domainname !== '' && (newNamespaces & CLONE_FLAGS.uts) === 0)
@@ -288,5 +284,6 @@ export function buildPlan(spec: Spec, ctx: PlanContext): Plan {
     execFifoName: ctx.execFifoName,
     hookPause: ['prestart', 'createRuntime', 'createContainer'].some((k) => (spec.hooks?.[k as keyof typeof spec.hooks]?.length ?? 0) > 0),
     loopbackUp: (newNamespaces & CLONE_FLAGS.network) !== 0,
+    ...planLinuxAttrs(linux, (newNamespaces & CLONE_FLAGS.time) !== 0),
   };
 }

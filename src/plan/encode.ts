@@ -134,5 +134,21 @@ export function encodePlan(plan: Plan): Uint8Array {
   if (plan.setsid !== undefined) w.u64(Tag.Setsid, plan.setsid);
   if (plan.hookPause) w.u64(Tag.HookPause, true);
   if (plan.loopbackUp) w.u64(Tag.LoopbackUp, true);
+  if (plan.personality !== undefined) w.u64(Tag.Personality, plan.personality);
+  if (plan.ioPriority !== undefined) w.u64(Tag.IoPriority, plan.ioPriority);
+  if (plan.scheduler) {
+    const s = plan.scheduler;
+    w.u64(Tag.SchedPolicy, s.policy)
+      .u64(Tag.SchedFlags, s.flags)
+      .u64(Tag.SchedNice, BigInt(s.nice))
+      .u64(Tag.SchedPriority, s.priority)
+      .u64(Tag.SchedRuntime, s.runtime)
+      .u64(Tag.SchedDeadline, s.deadline)
+      .u64(Tag.SchedPeriod, s.period);
+  }
+  if (plan.cpuAffinityInitial) w.bytes(Tag.CpuAffinityInitial, plan.cpuAffinityInitial);
+  if (plan.cpuAffinityFinal) w.bytes(Tag.CpuAffinityFinal, plan.cpuAffinityFinal);
+  if (plan.memoryPolicy) w.u64(Tag.MemPolicyMode, plan.memoryPolicy.mode).bytes(Tag.MemPolicyNodes, plan.memoryPolicy.nodes);
+  if (plan.timeOffsets) w.str(Tag.TimeOffsets, plan.timeOffsets);
   return w.finish();
 }

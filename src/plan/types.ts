@@ -38,6 +38,16 @@ export interface CapabilitySets {
   ambient: bigint;
 }
 
+export interface SchedulerPlan {
+  policy: number;
+  flags: number;
+  nice: number;
+  priority: number;
+  runtime: bigint;
+  deadline: bigint;
+  period: bigint;
+}
+
 export interface Plan {
   mode: 'create' | 'join';
   newNamespaces: number;
@@ -85,4 +95,17 @@ export interface Plan {
   joinProcess?: boolean;
   /** start a new session (the container's first process; `exec` with a terminal) */
   setsid?: boolean;
+  /** personality(2) persona (linux.personality) */
+  personality?: number;
+  /** ioprio_set(2) value (process.ioPriority) */
+  ioPriority?: number;
+  /** sched_setattr(2) (process.scheduler) */
+  scheduler?: SchedulerPlan;
+  /** exec: CPU masks (process.execCPUAffinity) applied early and right before execve */
+  cpuAffinityInitial?: Uint8Array;
+  cpuAffinityFinal?: Uint8Array;
+  /** set_mempolicy(2) (linux.memoryPolicy): mode | flags, node mask */
+  memoryPolicy?: { mode: number; nodes: Uint8Array };
+  /** written to /proc/self/timens_offsets after the time namespace is made (linux.timeOffsets) */
+  timeOffsets?: string;
 }

@@ -24,6 +24,7 @@ const CLONE = {
   cgroup: 0x02000000,
   user: 0x10000000,
 };
+const CLONE_NEWTIME = 0x80;
 const MS_BIND = 0x1000n;
 const MS_REC = 0x4000n;
 const MS_PRIVATE = 0x40000n;
@@ -228,7 +229,9 @@ t.test('namespaces', async (t) => {
   t.ok(userns.uidMapNeeded, 'a new user namespace asks the parent for its id maps');
   t.equal(userns.newNamespaces & CLONE.user, CLONE.user);
   planError(t, () => buildPlan(withLinux({ namespaces: [{ type: 'mount' }], uidMappings: maps, gidMappings: maps }), context()), '/linux/uidMappings', /need a user namespace/);
-  planError(t, () => buildPlan(withLinux({ namespaces: [{ type: 'mount' }, { type: 'time' }] }), context()), '/linux/namespaces', /time namespaces/);
+  const timens = buildPlan(withLinux({ namespaces: [{ type: 'mount' }, { type: 'time' }] }), context());
+  t.equal(timens.newNamespaces & CLONE_NEWTIME, CLONE_NEWTIME, 'a new time namespace is planned like the others');
+  t.equal(timens.timeOffsets, undefined, 'without offsets');
 });
 
 t.test('hostname and domainname need a new uts namespace', async (t) => {
@@ -551,12 +554,34 @@ t.test('masked and readonly paths pass through', async (t) => {
 
 t.test('fields tsrun cannot honour yet are refused by name, never dropped', async (t) => {
   const proc = { user: { uid: 0, gid: 0 }, args: ['sh'], cwd: '/' };
-  planError(t, () => buildPlan(spec({ process: { ...proc, scheduler: { policy: 'SCHED_OTHER' } } }), context()), '/process/scheduler', /not supported/);
-  planError(t, () => buildPlan(spec({ process: { ...proc, ioPriority: { class: 'IOPRIO_CLASS_IDLE' } } }), context()), '/process/ioPriority', /not supported/);
   planError(t, () => buildPlan(spec({ process: { ...proc, apparmorProfile: 'p' } }), context()), '/process/apparmorProfile', /AppArmor/);
   planError(t, () => buildPlan(spec({ process: { ...proc, selinuxLabel: 'l' } }), context()), '/process/selinuxLabel', /SELinux/);
-  planError(t, () => buildPlan(withLinux({ personality: { domain: 'LINUX32' } }), context()), '/linux/personality', /not supported/);
   planError(t, () => buildPlan(withLinux({ intelRdt: { closID: 'x' } }), context()), '/linux/intelRdt', /RDT/);
   planError(t, () => buildPlan(withLinux({ netDevices: { eth0: {} } }), context()), '/linux/netDevices', /not supported/);
   t.doesNotThrow(() => buildPlan(spec({ process: { ...proc, apparmorProfile: '' } }), context()), 'an empty profile asks for nothing');
+});
+
+t.test('scheduling and execution attributes are planned (process-attrs.ts)', async (t) => {
+  const proc = { user: { uid: 0, gid: 0 }, args: ['sh'], cwd: '/' };
+  const p = buildPlan(
+    withLinux(
+      {
+        namespaces: [{ type: 'mount' }, { type: 'time' }],
+        personality: { domain: 'LINUX32' },
+        memoryPolicy: { mode: 'MPOL_BIND', nodes: '0', flags: ['MPOL_F_STATIC_NODES'] },
+        timeOffsets: { boottime: { secs: 10 } },
+      },
+      { process: { ...proc, ioPriority: { class: 'IOPRIO_CLASS_IDLE', priority: 0 }, scheduler: { policy: 'SCHED_BATCH', nice: 3 }, execCPUAffinity: { final: '1' } } },
+    ),
+    context(),
+  );
+  t.equal(p.personality, 8);
+  t.equal(p.ioPriority, 3 << 13);
+  t.same(p.scheduler, { policy: 3, flags: 0, nice: 3, priority: 0, runtime: 0n, deadline: 0n, period: 0n });
+  t.same([...p.cpuAffinityFinal!], [2, 0, 0, 0, 0, 0, 0, 0]);
+  t.equal(p.memoryPolicy?.mode, 2 | (1 << 15));
+  t.equal(p.timeOffsets, 'boottime 10 0\n');
+  planError(t, () => buildPlan(withLinux({ timeOffsets: { boottime: { secs: 1 } } }), context()), '/linux/timeOffsets', /new time namespace/);
+  planError(t, () => buildPlan(withLinux({ personality: { domain: 'LINUX', flags: ['X'] } }), context()), '/linux/personality/flags/0', /X/);
+  planError(t, () => buildPlan(spec({ process: { ...proc, scheduler: { policy: 'SCHED_ISO' } } }), context()), '/process/scheduler/policy', /SCHED_ISO/);
 });

@@ -21,6 +21,9 @@ const T = {
   RlimitSoft: 76, RlimitHard: 77, PreserveFds: 78, SeccompBpf: 79, Terminal: 80,
   Path: 82, NewKeyring: 83, ExecFifoName: 84, ConsoleRows: 85, ConsoleCols: 86, OomScoreAdj: 87,
   SeccompFlags: 90, ExecPath: 110, ExecFromFd: 111, HookPause: 112, LoopbackUp: 113, JoinProcess: 114, Setsid: 81,
+  Personality: 120, IoPriority: 121, SchedPolicy: 122, SchedFlags: 123, SchedNice: 124, SchedPriority: 125,
+  SchedRuntime: 126, SchedDeadline: 127, SchedPeriod: 128, CpuAffinityInitial: 129, CpuAffinityFinal: 130,
+  MemPolicyMode: 131, MemPolicyNodes: 132, TimeOffsets: 133,
 } as const;
 
 interface Rec {
@@ -412,4 +415,36 @@ t.test('lengths are exact and the buffer has no slack', async (t) => {
   t.equal(total, bytes.length);
   // encoding is deterministic
   t.same([...encodePlan(fullPlan())], [...bytes]);
+});
+
+t.test('process attributes: personality, ioPriority, scheduler, affinity, memory policy, time offsets', async (t) => {
+  const none = readRecords(encodePlan(basePlan()));
+  for (const tag of [T.Personality, T.IoPriority, T.SchedPolicy, T.CpuAffinityInitial, T.CpuAffinityFinal, T.MemPolicyMode, T.TimeOffsets])
+    t.equal(all(none, tag).length, 0, `tag ${tag} absent unless asked for`);
+  const recs = readRecords(
+    encodePlan({
+      ...basePlan(),
+      personality: 8,
+      ioPriority: (2 << 13) | 6,
+      scheduler: { policy: 6, flags: 1, nice: -5, priority: 0, runtime: 1000000n, deadline: 2000000n, period: 3000000n },
+      cpuAffinityInitial: new Uint8Array([1, 0, 0, 0, 0, 0, 0, 0]),
+      cpuAffinityFinal: new Uint8Array([3, 0, 0, 0, 0, 0, 0, 0]),
+      memoryPolicy: { mode: 3, nodes: new Uint8Array([1, 0, 0, 0, 0, 0, 0, 0]) },
+      timeOffsets: 'boottime 5 0\n',
+    }),
+  );
+  t.equal(u64(one(recs, T.Personality)), 8n);
+  t.equal(u64(one(recs, T.IoPriority)), (2n << 13n) | 6n);
+  t.equal(u64(one(recs, T.SchedPolicy)), 6n);
+  t.equal(u64(one(recs, T.SchedFlags)), 1n);
+  t.equal(BigInt.asIntN(64, u64(one(recs, T.SchedNice))), -5n, 'nice is a two\'s complement i64');
+  t.equal(u64(one(recs, T.SchedPriority)), 0n);
+  t.equal(u64(one(recs, T.SchedRuntime)), 1000000n);
+  t.equal(u64(one(recs, T.SchedDeadline)), 2000000n);
+  t.equal(u64(one(recs, T.SchedPeriod)), 3000000n);
+  t.same([...one(recs, T.CpuAffinityInitial).payload], [1, 0, 0, 0, 0, 0, 0, 0]);
+  t.same([...one(recs, T.CpuAffinityFinal).payload], [3, 0, 0, 0, 0, 0, 0, 0]);
+  t.equal(u64(one(recs, T.MemPolicyMode)), 3n);
+  t.same([...one(recs, T.MemPolicyNodes).payload], [1, 0, 0, 0, 0, 0, 0, 0]);
+  t.equal(str(one(recs, T.TimeOffsets)), 'boottime 5 0\n');
 });

@@ -103,3 +103,5 @@ t.test('sysctls outside the container\'s namespaces are refused and leave nothin
   t.equal(fs.readFileSync('/proc/sys/vm/swappiness', 'utf8'), before, 'host value unchanged');
   t.same(h.leaks({ ids: [id] }), [], 'nothing left behind');
 });
+
+h.done();

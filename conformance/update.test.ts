@@ -54,3 +54,5 @@ t.test('update of a stopped or unknown container fails', async (t) => {
   t.not(missing.code, 0, 'refused for an unknown id');
   t.match(missing.stderr, /does not exist/, 'the error says so');
 });
+
+h.done();

@@ -429,4 +429,37 @@ t.test('exec: the container\'s seccomp profile applies to exec\'d processes (con
   t.notOk(fs.existsSync(path.join(c.b.rootfs, 'tmp', 'y')), 'no directory was made');
 });
 
+t.test('exec into a paused container fails unless --ignore-paused (runc CLI)', async (t) => {
+  const id = h.id(t);
+  const b = h.bundle({ args: ['sleep', '1000'] });
+  const r = await h.run(id, b, ['--detach']);
+  t.equal(r.code, 0, 'started', diag(r));
+  const p = await h.rt(['pause', id]);
+  t.equal(p.code, 0, 'paused', diag(p));
+  const refused = await h.rt(['exec', id, 'true']);
+  t.not(refused.code, 0, 'exec into a paused container is refused');
+  t.match(refused.stderr, /paused/, 'and the error says why');
+  // The joining process enters the frozen cgroup and freezes with it: the
+  // exec goes through once the container is resumed.
+  const pending = h.rt(['exec', '--ignore-paused', id, 'echo', 'ran-after-resume']);
+  await new Promise((r) => setTimeout(r, 500));
+  const resumed = await h.rt(['resume', id]);
+  t.equal(resumed.code, 0, 'resumed', diag(resumed));
+  const done = await pending;
+  t.equal(done.code, 0, '--ignore-paused: the exec is accepted and completes after resume', diag(done));
+  t.match(done.stdout, /ran-after-resume/);
+});
+
+t.test('exec --process-label and --apparmor fail clearly where the host has no SELinux or AppArmor', async (t) => {
+  const c = await main(t);
+  if (!c) return;
+  const label = await h.rt(['exec', '--process-label', 'system_u:system_r:container_t:s0', c.id, 'true']);
+  const apparmor = await h.rt(['exec', '--apparmor', 'some-profile', c.id, 'true']);
+  // runc 1.1.5 ignores both on such a host; tsrun refuses rather than run the process unconfined.
+  if (label.code === 0) t.comment(`runtime ran the process without the label: ${label.stderr.trim()}`);
+  else t.match(label.stderr, /SELinux/i, 'the label error names SELinux');
+  if (apparmor.code === 0) t.comment('runtime ran the process without the AppArmor profile');
+  else t.match(apparmor.stderr, /AppArmor/i, 'the profile error names AppArmor');
+});
+
 h.done();

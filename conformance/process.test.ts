@@ -219,4 +219,14 @@ t.test('oomScoreAdj unset: "the runtime MUST NOT change the value of oom_score_a
   t.equal(out, '77\n', 'the caller\'s value 77 is kept');
 });
 
+t.test('env: HOME comes from the container\'s /etc/passwd by uid, "/" for a uid it does not list (runc behaviour)', async (t) => {
+  for (const [uid, want] of [[1000, '/home/nobody'], [4242, '/']] as const) {
+    const id = h.id(t);
+    const b = h.bundle({ args: ['sh', '-c', 'echo "home=$HOME"'], config: (c) => (c.process.user = { uid, gid: uid }) });
+    const r = await h.run(id, b);
+    t.equal(r.code, 0, `uid ${uid} ran`, diag(r));
+    t.match(r.stdout, new RegExp(`^home=${want}$`, 'm'), `uid ${uid}: HOME=${want}`);
+  }
+});
+
 h.done();

@@ -11,6 +11,8 @@
 namespace tsrun::init {
 
 void become_container_process(const Plan &plan, const std::function<void()> &ready) {
+  // Read while the runtime still may: before seccomp and the user switch.
+  const std::vector<std::string> env = environment_with_home(plan);
   apply_rlimits(plan);
   // Without a configured umask the caller's stays (config.md, POSIX user).
   if (plan.has_umask) umask(static_cast<mode_t>(plan.umask));
@@ -39,7 +41,7 @@ void become_container_process(const Plan &plan, const std::function<void()> &rea
       fail_errno("close_range (close-on-exec)");
     load_seccomp(plan, false);
   }
-  exec_program(plan, program);
+  exec_program(plan, program, env);
 }
 
 }  // namespace tsrun::init

@@ -470,11 +470,51 @@ void load_seccomp(const Plan &plan, bool before_user_switch) {
     fail_errno("load seccomp filter (flags %#llx)", static_cast<unsigned long long>(plan.seccomp_flags));
 }
 
-void exec_program(const Plan &plan, const std::string &path) {
+std::vector<std::string> environment_with_home(const Plan &plan) {
+  std::vector<std::string> env = plan.env;
+  for (const auto &e : env)
+    if (e.compare(0, 5, "HOME=") == 0) return env;
+  // Like runc: the user's home from the container's own /etc/passwd, looked
+  // up by number (a name is never resolved), else "/".
+  std::string home = "/";
+  int fd = open("/etc/passwd", O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    std::string text;
+    char buf[4096];
+    ssize_t n;
+    while (text.size() < (1u << 20) && (n = read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<size_t>(n));
+    close(fd);
+    size_t start = 0;
+    while (start < text.size()) {
+      size_t end = text.find('\n', start);
+      if (end == std::string::npos) end = text.size();
+      std::vector<std::string> fields;
+      size_t f = start;
+      for (;;) {
+        size_t colon = text.find(':', f);
+        if (colon == std::string::npos || colon > end) {
+          fields.push_back(text.substr(f, end - f));
+          break;
+        }
+        fields.push_back(text.substr(f, colon - f));
+        f = colon + 1;
+      }
+      if (fields.size() >= 6 && fields[2] == std::to_string(plan.uid) && !fields[5].empty()) {
+        home = fields[5];
+        break;
+      }
+      start = end + 1;
+    }
+  }
+  env.push_back("HOME=" + home);
+  return env;
+}
+
+void exec_program(const Plan &plan, const std::string &path, const std::vector<std::string> &env) {
   std::vector<char *> argv, envp;
   for (const auto &a : plan.args) argv.push_back(const_cast<char *>(a.c_str()));
   argv.push_back(nullptr);
-  for (const auto &e : plan.env) envp.push_back(const_cast<char *>(e.c_str()));
+  for (const auto &e : env) envp.push_back(const_cast<char *>(e.c_str()));
   envp.push_back(nullptr);
   execve(path.c_str(), argv.data(), envp.data());
   // `exec` still listens on the sync socket; after `start` nobody does, and

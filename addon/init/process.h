@@ -1,6 +1,7 @@
 // The process-level steps between a finished rootfs and execve.
 #pragma once
 #include <string>
+#include <vector>
 
 #include "plan.h"
 
@@ -35,6 +36,10 @@ void check_seccomp(const Plan &plan, bool before_user_switch);
 // close-on-exec, since close_fds_from may not pass the filter later.
 void load_seccomp(const Plan &plan, bool before_user_switch);
 
-[[noreturn]] void exec_program(const Plan &plan, const std::string &path);
+// The process's environment, with HOME added from the container's
+// /etc/passwd (by uid) when the config has none.
+std::vector<std::string> environment_with_home(const Plan &plan);
+
+[[noreturn]] void exec_program(const Plan &plan, const std::string &path, const std::vector<std::string> &env);
 
 }  // namespace tsrun::init

@@ -18,6 +18,10 @@ export function configureLogger(opts: LoggerOptions): void {
   options = opts;
 }
 
+export function hasLogFile(): boolean {
+  return options.file !== undefined;
+}
+
 /** RFC3339 in UTC with nanoseconds trimmed, as logrus writes it. */
 export function rfc3339(date = new Date()): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');

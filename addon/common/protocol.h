@@ -21,7 +21,6 @@ enum MessageType : uint32_t {
   kMsgChildPid = 4,      // init -> parent: u32 pid of the container process
   kMsgCreated = 5,       // init -> parent: set-up done, waiting for start
   kMsgError = 6,         // init -> parent: utf-8 text of what failed
-  kMsgExecStarted = 7,   // init (join mode) -> parent: the process has exec'd
   kMsgPtyMaster = 8,     // init -> parent: pty master fd attached
   kMsgGo = 9,            // parent -> init: continue after a parent-side step
   kMsgWarning = 10,      // init -> parent: utf-8 text to log as a warning
@@ -101,7 +100,6 @@ enum Tag : uint32_t {
   kTagConsoleRows = 85,   // u64
   kTagConsoleCols = 86,   // u64
   kTagOomScoreAdj = 87,   // i64 (present only when set)
-  kTagPidnsJoinFd = 88,   // reserved
   kTagExecPath = 110,      // string: join mode execs this path (resolved inside)
   kTagExecFromFd = 111,    // u64 bool: join mode execs the fd sent with the plan
   kTagHookPause = 112,     // u64 bool: create mode stops before pivot_root for runtime hooks

@@ -5,16 +5,13 @@ import { join } from 'node:path';
 
 import { RuntimeError } from '../errors.js';
 import type { CgroupPaths } from './manager.js';
+import { sleepMs } from '../util/sleep.js';
 
 export type FreezerState = 'frozen' | 'thawed' | 'unknown';
 
 interface Freezer {
   dir: string;
   version: 1 | 2;
-}
-
-function sleepMs(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 /** The v1 freezer hierarchy if the host has one, else a v2 cgroup with cgroup.freeze. */

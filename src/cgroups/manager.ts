@@ -6,6 +6,7 @@ import { join, posix } from 'node:path';
 import { PlanError, RuntimeError } from '../errors.js';
 import { type Hierarchy, hierarchyKey, hostHierarchies, parseProcCgroup } from './hierarchy.js';
 import { containerCgroupPath, isContainedPath } from './paths.js';
+import { sleepMs } from '../util/sleep.js';
 
 /** hierarchy mountpoint -> absolute directory of the container's cgroup */
 export type CgroupPaths = Record<string, string>;
@@ -79,10 +80,6 @@ export function cgroupPids(paths: CgroupPaths): number[] {
     }
   }
   return [...pids];
-}
-
-function sleepMs(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 /** Removes the container's cgroup directories; waits briefly for exiting tasks. */

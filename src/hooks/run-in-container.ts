@@ -7,7 +7,7 @@ import { RuntimeError } from '../errors.js';
 import { native } from '../native/index.js';
 import { encodePlan } from '../plan/encode.js';
 import { joinPlan } from '../plan/join.js';
-import { Msg } from '../plan/protocol.js';
+import { Msg, payloadU32 } from '../plan/protocol.js';
 import type { Plan } from '../plan/types.js';
 import type { Hook } from '../spec/types.js';
 import type { HookOutcome } from './outcome.js';
@@ -66,7 +66,7 @@ export function runInContainer(hook: Hook, state: string, target: ContainerTarge
         const msg = n.receiveMessage(init.syncFd, 30_000);
         if (msg === null) break;
         if (msg.type === Msg.ChildPid) {
-          const pid = new DataView(msg.payload.buffer, msg.payload.byteOffset, 4).getUint32(0, true);
+          const pid = payloadU32(msg.payload);
           childPidfd = n.pidfdOpen(pid);
         } else if (msg.type === Msg.Error) {
           const reason = new TextDecoder().decode(msg.payload);

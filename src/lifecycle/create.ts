@@ -15,7 +15,7 @@ import { logger } from '../log/logger.js';
 import { native, type Native, type ReceivedMessage } from '../native/index.js';
 import { buildPlan } from '../plan/build.js';
 import { encodePlan } from '../plan/encode.js';
-import { Msg } from '../plan/protocol.js';
+import { Msg, payloadU32 } from '../plan/protocol.js';
 import type { Spec } from '../spec/types.js';
 import { loadSpec } from '../spec/validate.js';
 import { checkContainerId } from '../state/id.js';
@@ -132,11 +132,11 @@ function talkToInit(n: Native, syncFd: number, undo: Undo, events: InitEvents): 
     if (msg === null) throw new RuntimeError('container init exited before it was set up');
     switch (msg.type) {
       case Msg.ChildPid:
-        containerPid = new DataView(msg.payload.buffer, msg.payload.byteOffset, 4).getUint32(0, true);
+        containerPid = payloadU32(msg.payload);
         undo.containerPidfd = n.pidfdOpen(containerPid);
         break;
       case Msg.UsernsReady:
-        events.usernsReady(new DataView(msg.payload.buffer, msg.payload.byteOffset, 4).getUint32(0, true));
+        events.usernsReady(payloadU32(msg.payload));
         n.sendMessage(syncFd, Msg.UsernsMapped, new Uint8Array(0), []);
         break;
       case Msg.PtyMaster:

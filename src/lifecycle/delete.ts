@@ -10,10 +10,7 @@ import type { ContainerRecord } from '../state/store.js';
 import { signalAll, signalProcess } from './kill.js';
 import { storeFor, type RuntimeOptions } from './options.js';
 import { containerStatus } from './status.js';
-
-function sleepMs(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
+import { sleepMs } from '../util/sleep.js';
 
 function killEverything(record: ContainerRecord): void {
   signalProcess(record.pid, record.pidStartTime, 9);

@@ -11,7 +11,7 @@ import { planProcess } from '../plan/build.js';
 import { capabilityMask } from '../plan/capabilities.js';
 import { encodePlan } from '../plan/encode.js';
 import { joinPlan } from '../plan/join.js';
-import { Msg } from '../plan/protocol.js';
+import { Msg, payloadU32 } from '../plan/protocol.js';
 import type { Plan } from '../plan/types.js';
 import type { Process } from '../spec/types.js';
 import { isSameProcessAlive } from '../state/process-identity.js';
@@ -131,7 +131,7 @@ export function startExec(opts: ExecOptions): StartedExec {
       const msg = n.receiveMessage(init.syncFd, 60_000);
       if (msg === null) break; // closed at execve: the program runs
       if (msg.type === Msg.ChildPid) {
-        pid = new DataView(msg.payload.buffer, msg.payload.byteOffset, 4).getUint32(0, true);
+        pid = payloadU32(msg.payload);
         pidfd = n.pidfdOpen(pid);
       } else if (msg.type === Msg.PtyMaster) {
         ptyMaster = handOverPty(msg, opts.consoleSocket);

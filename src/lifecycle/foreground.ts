@@ -2,14 +2,14 @@
 // signals sent to tsrun are passed on, and the result is reported like a
 // shell does (the exit code, or 128 + the signal).
 import { native } from '../native/index.js';
+import { SIGNALS } from './signals.js';
 
-const FORWARDED: Partial<Record<NodeJS.Signals, number>> = {
-  SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGUSR1: 10, SIGUSR2: 12, SIGALRM: 14, SIGTERM: 15, SIGCONT: 18, SIGWINCH: 28,
-};
+const FORWARDED: NodeJS.Signals[] = ['SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGALRM', 'SIGTERM', 'SIGCONT', 'SIGWINCH'];
 
 export async function waitInForeground(pidfd: number): Promise<number> {
   const n = native();
-  const handlers = (Object.entries(FORWARDED) as [NodeJS.Signals, number][]).map(([sig, num]) => {
+  const handlers = FORWARDED.map((sig) => {
+    const num = SIGNALS[sig]!;
     const handler = () => {
       try {
         n.pidfdSendSignal(pidfd, num);

@@ -9,10 +9,7 @@ import { isSameProcessAlive } from '../state/process-identity.js';
 import { storeFor, type RuntimeOptions } from './options.js';
 import { deleteContainer } from './delete.js';
 import { containerStatus } from './status.js';
-
-function sleepMs(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
+import { sleepMs } from '../util/sleep.js';
 
 export function start(opts: RuntimeOptions & { id: string }): void {
   const store = storeFor(opts);

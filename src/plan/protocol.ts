@@ -10,7 +10,6 @@ export const enum Msg {
   ChildPid = 4,
   Created = 5,
   Error = 6,
-  ExecStarted = 7,
   PtyMaster = 8,
   Go = 9,
   Warning = 10,
@@ -104,4 +103,9 @@ export const enum Tag {
   MemPolicyMode = 131,
   MemPolicyNodes = 132,
   TimeOffsets = 133,
+}
+
+/** The u32 a ChildPid or UsernsReady message carries. */
+export function payloadU32(payload: Uint8Array): number {
+  return new DataView(payload.buffer, payload.byteOffset, 4).getUint32(0, true);
 }

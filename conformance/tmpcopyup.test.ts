@@ -218,6 +218,39 @@ t.test('tmpcopyup copies a fifo as a fifo', runcDeviation('a fifo in the directo
   t.equal(lines(out).get('content'), 'hello from the image', 'the rest copied too');
 });
 
+// Reads extended attributes with python3: Node has no xattr API.
+function xattrs(file: string, names: string[]): string[] {
+  const script = 'import os,sys\nfor n in sys.argv[2:]:\n  try: print(n, os.getxattr(sys.argv[1], n, follow_symlinks=False).hex())\n  except OSError as e: print(n, "none", e.errno)';
+  const r = spawnSync(process.env.PYTHON ?? 'python3', ['-c', script, file, ...names], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`python3: ${r.stderr}`);
+  return r.stdout.trim().split('\n');
+}
+
+function setXattr(file: string, name: string, valueHex: string) {
+  const r = spawnSync(process.env.PYTHON ?? 'python3', ['-c', 'import os,sys; os.setxattr(sys.argv[1], sys.argv[2], bytes.fromhex(sys.argv[3]))', file, name, valueHex], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`python3: ${r.stderr}`);
+}
+
+// A version-2 file capability granting cap_net_raw (13), permitted and effective.
+const FILE_CAP_NET_RAW = Buffer.from(new Uint32Array([0x02000001, 1 << 13, 0, 0, 0]).buffer).toString('hex');
+
+t.test('tmpcopyup copies extended attributes: file capabilities and user.* on files and directories', runcDeviation('extended attributes are not copied'), async (t) => {
+  const b = h.bundle({ args: ['sleep', '1000'], config: (c) => c.mounts.push(tmpfsMount('/data', ['tmpcopyup'])) });
+  imageData(b);
+  const data = path.join(b.rootfs, 'data');
+  setXattr(path.join(data, 'run.sh'), 'security.capability', FILE_CAP_NET_RAW);
+  setXattr(path.join(data, 'file.txt'), 'user.origin', Buffer.from('image').toString('hex'));
+  setXattr(path.join(data, 'sub'), 'user.dir', Buffer.from('sub').toString('hex'));
+  const id = h.id(t);
+  const { state } = await h.mustCreate(t, id, b);
+  // The created container's mount namespace holds the tmpfs: look through its root.
+  const inside = path.join('/proc', String(state!.pid), 'root', 'data');
+  t.strictSame(xattrs(path.join(inside, 'run.sh'), ['security.capability']), [`security.capability ${FILE_CAP_NET_RAW}`], 'file capability kept (set after the owner, which would clear it)');
+  t.strictSame(xattrs(path.join(inside, 'file.txt'), ['user.origin']), [`user.origin ${Buffer.from('image').toString('hex')}`], 'user.* on a file');
+  t.strictSame(xattrs(path.join(inside, 'sub'), ['user.dir']), [`user.dir ${Buffer.from('sub').toString('hex')}`], 'user.* on a directory');
+  t.equal(fs.statSync(path.join(inside, 'run.sh')).mode & 0o7777, 0o4755, 'set-uid bit kept alongside the capability');
+});
+
 // runc 1.1.5 writes out the holes of a sparse file.
 t.test('tmpcopyup copies large and sparse files whole', runcDeviation('sparse files are filled in'), async (t) => {
   const b = h.bundle({

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <map>
@@ -52,8 +53,10 @@ bool stat_node(int dirfd, const char *name, int flags, Node &n) {
   return true;
 }
 
-// One buffer for the read/write fallback: init is single-threaded.
+// One buffer for the read/write fallback and for extended attributes: init
+// is single-threaded.
 char g_buffer[64 * 1024];
+char g_xattr_names[64 * 1024];
 
 class Copier {
  public:
@@ -78,6 +81,8 @@ class Copier {
 
   unsigned skipped_devices = 0;
   std::string first_skipped_device;
+  unsigned skipped_xattrs = 0;
+  std::string first_skipped_xattr;
 
  private:
   std::string label(const std::string &rel) const {
@@ -115,10 +120,32 @@ class Copier {
     if (fchown(fd, n.uid, n.gid) < 0 && errno != EINVAL) fail_errno("copy up %s: chown", label(rel).c_str());
   }
 
-  // Owner before mode (chown clears set-id bits), times last.
-  void finish_fd(int fd, const Node &n, const std::string &rel) const {
+  // Extended attributes (file capabilities, user.*, trusted.* ...) go with
+  // the data. Names the tmpfs or this user namespace cannot hold are left
+  // out and reported once; any other failure is an error.
+  void copy_xattrs(int src, int dst, const std::string &rel) {
+    ssize_t len = flistxattr(src, g_xattr_names, sizeof g_xattr_names);
+    if (len < 0) {
+      if (errno == ENOTSUP) return;
+      fail_errno("copy up %s: list extended attributes", label(rel).c_str());
+    }
+    for (ssize_t at = 0; at < len; at += static_cast<ssize_t>(strlen(g_xattr_names + at)) + 1) {
+      const char *name = g_xattr_names + at;
+      ssize_t size = fgetxattr(src, name, g_buffer, sizeof g_buffer);
+      if (size < 0) fail_errno("copy up %s: read extended attribute %s", label(rel).c_str(), name);
+      if (fsetxattr(dst, name, g_buffer, static_cast<size_t>(size), 0) == 0) continue;
+      if (errno != ENOTSUP && errno != EPERM && errno != EINVAL)
+        fail_errno("copy up %s: set extended attribute %s", label(rel).c_str(), name);
+      if (skipped_xattrs++ == 0) first_skipped_xattr = label(rel) + " " + name;
+    }
+  }
+
+  // Owner before mode (chown clears set-id bits) and before extended
+  // attributes (it clears security.capability too), times last.
+  void finish_fd(int fd, const Node &n, const std::string &rel, int src = -1) {
     chown_fd(fd, n, rel);
     if (fchmod(fd, n.mode & 07777) < 0) fail_errno("copy up %s: chmod", label(rel).c_str());
+    if (src >= 0) copy_xattrs(src, fd, rel);
     if (futimens(fd, n.times) < 0) fail_errno("copy up %s: set times", label(rel).c_str());
   }
 
@@ -158,6 +185,9 @@ class Copier {
     if (mkdirat(dst, name, 0700) < 0) fail_errno("copy up %s: mkdir", label(rel).c_str());
     int d = openat(dst, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (d < 0) fail_errno("copy up %s: open the copy", label(rel).c_str());
+    // dir() closes `s`: a directory's attributes are copied first (no file
+    // capability lives on a directory for the later chown to clear).
+    copy_xattrs(s, d, rel);
     dir(s, d, rel, depth + 1);
     // After the contents, so their creation does not move the times.
     finish_fd(d, n, rel);
@@ -187,7 +217,7 @@ class Copier {
       pos = hole;
     }
     if (ftruncate(out, size) < 0) fail_errno("copy up %s: set size", label(rel).c_str());
-    finish_fd(out, n, rel);
+    finish_fd(out, n, rel, in);
     close(out);
     close(in);
   }
@@ -283,6 +313,9 @@ void copy_up(int src, int dst, const std::string &where, CopyUpRoot root) {
   if (root.mode && fchmod(dst, top.mode & 07777) < 0) fail_errno("copy up %s: chmod the tmpfs root", where.c_str());
   if (futimens(dst, top.times) < 0) fail_errno("copy up %s: set times of the tmpfs root", where.c_str());
 
+  if (copier.skipped_xattrs > 0)
+    warn("tmpcopyup %s: %u extended attribute(s) not copied, the tmpfs or the user namespace refused them (first: %s)",
+         where.c_str(), copier.skipped_xattrs, copier.first_skipped_xattr.c_str());
   if (copier.skipped_devices > 0)
     warn("tmpcopyup %s: %u device node(s) not copied, creating them is not permitted (first: %s)", where.c_str(),
          copier.skipped_devices, copier.first_skipped_device.c_str());

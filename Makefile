@@ -15,11 +15,11 @@ ADDON := addon/build/Release/tsrun_native.node
 TS_SRCS := $(shell find src -name '*.ts')
 COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
-DEBIAN_PACKAGES := busybox-static libseccomp-dev runc iproute2 hyperfine
+DEBIAN_PACKAGES := busybox-static libseccomp-dev runc iproute2 hyperfine uidmap
 # Commands each package provides, to tell whether it is installed.
-DEBIAN_PROBES := /bin/busybox /usr/include/seccomp.h /usr/sbin/runc /sbin/ip /usr/bin/hyperfine
+DEBIAN_PROBES := /bin/busybox /usr/include/seccomp.h /usr/sbin/runc /sbin/ip /usr/bin/hyperfine /usr/bin/newuidmap
 
-.PHONY: all deps debian-deps engine-deps demo test unit conformance e2e bench clean typecheck
+.PHONY: all deps debian-deps engine-deps demo test unit conformance e2e bench clean typecheck runtime-tools
 
 all: bin/tsrun
 
@@ -54,7 +54,8 @@ build/gen/validate-config.js: schema/config.schema.json scripts/build-validator.
 
 bin/tsrun: $(ADDON) build/gen/validate-config.js $(TS_SRCS)
 	@mkdir -p bin
-	$(BUN) build --compile --bytecode --minify --define TSRUN_COMMIT='"$(COMMIT)"' src/cli/bin.ts --outfile bin/tsrun >/dev/null
+	@# dbus-next's optional native socket and X11 lookup stay out: it falls back to node:net
+	$(BUN) build --compile --bytecode --minify --external usocket --external x11 --define TSRUN_COMMIT='"$(COMMIT)"' src/cli/bin.ts --outfile bin/tsrun >/dev/null
 	@echo "built bin/tsrun"
 
 dist/lib/index.js: build/gen/validate-config.js $(TS_SRCS)
@@ -80,6 +81,19 @@ conformance: deps all
 
 test: deps all typecheck
 	@bash scripts/run-tests.sh
+
+# The cgroup tests on pure cgroup v2 with systemd, in a VM sharing this
+# directory (../shared/vm/run-in-vm.sh); see scripts/test-cgroup2.sh.
+.PHONY: test-cgroup2
+test-cgroup2: deps all
+	@bash scripts/test-cgroup2.sh
+
+# The opencontainers runtime-tools validation suite, from a checkout built
+# elsewhere (RUNTIME_TOOLS=dir; see conformance/README.md). RUNTIME as above.
+runtime-tools: all
+	@if [ -z "$(RUNTIME_TOOLS)" ]; then \
+	  echo "runtime-tools: skipped (set RUNTIME_TOOLS to a runtime-tools checkout where 'make runtimetest validation-executables' ran)"; \
+	else RUNTIME_TOOLS="$(RUNTIME_TOOLS)" bash conformance/runtime-tools.sh; fi
 
 bench: deps all
 	bash scripts/bench.sh

@@ -10,69 +10,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import t from 'tap';
 import type { Test } from 'tap';
-import { Harness, diag, isRunc, runcDeviation, sleep, type Bundle, type Config } from './lib/harness.js';
+import { controllerAt, PURE_V2, readCgroupFile, sharesToWeight, v1Mount, V2_MOUNT, v2ChildHasFile, v2Controllers } from './lib/cgroup-files.js';
+import { Harness, diag, isRunc, runcDeviation, runtimeVersion, sleep, type Bundle, type Config } from './lib/harness.js';
 
 const h = new Harness(t, 'cgroups');
 const MiB = 1024 * 1024;
 
 // ---------------------------------------------------------------------------
-// The host's cgroup layout
+// The host's cgroup layout (lib/cgroup-files.ts)
 // ---------------------------------------------------------------------------
 
-interface Mount {
-  mountPoint: string;
-  fstype: string;
-  superOptions: string[];
-}
-
-const MOUNTS: Mount[] = fs
-  .readFileSync('/proc/self/mountinfo', 'utf8')
-  .split('\n')
-  .flatMap((line) => {
-    const [pre, post] = line.split(' - ');
-    if (!pre || !post) return [];
-    const g = post.split(' ');
-    if (g[0] !== 'cgroup' && g[0] !== 'cgroup2') return [];
-    return [{ mountPoint: pre.split(' ')[4]!, fstype: g[0]!, superOptions: (g[2] ?? '').split(',') }];
-  });
-
-/** Mount point of the v1 hierarchy with `controller`, if any. */
-function v1Mount(controller: string): string | undefined {
-  return MOUNTS.find((m) => m.fstype === 'cgroup' && m.superOptions.includes(controller))?.mountPoint;
-}
-
-const V2 = MOUNTS.find((m) => m.fstype === 'cgroup2')?.mountPoint;
-const NOT_CONTROLLERS = new Set(['rw', 'ro', 'clone_children', 'noprefix', 'xattr', 'cpuset_v2_mode']);
-/** A cgroup v2 only host (a named v1 hierarchy like name=systemd aside). */
-const PURE_V2 = V2 !== undefined && !MOUNTS.some((m) => m.fstype === 'cgroup' && m.superOptions.some((o) => !NOT_CONTROLLERS.has(o) && !o.includes('=')));
-
-/** Controllers a v2 host can give a new cgroup (those of the v2 root). */
-function v2Controllers(): Set<string> {
-  if (!V2) return new Set();
-  try {
-    return new Set(fs.readFileSync(path.join(V2, 'cgroup.controllers'), 'utf8').split(/\s+/).filter(Boolean));
-  } catch {
-    return new Set();
-  }
-}
-
-type Version = { v: 1; dir: (cg: string) => string } | { v: 2; dir: (cg: string) => string };
-
-/** Where `controller`'s files of a container are, by version; undefined if the host cannot limit it. */
-function controllerAt(controller: string, v2name = controller): Version | undefined {
-  const m = v1Mount(controller);
-  if (m) return { v: 1, dir: (cg) => path.join(m, cg) };
-  if (PURE_V2 && v2Controllers().has(v2name)) return { v: 2, dir: (cg) => path.join(V2!, cg) };
-  return undefined;
-}
-
-function readHost(dir: string, file: string): string | undefined {
-  try {
-    return fs.readFileSync(path.join(dir, file), 'utf8').trim();
-  } catch {
-    return undefined;
-  }
-}
+const V2 = V2_MOUNT;
+const readHost = readCgroupFile;
 
 /** The first whole block device of the host (using `scheduler`, if given), as "major:minor". */
 function blockDevice(scheduler?: string): string | undefined {
@@ -171,6 +120,8 @@ t.test('memory: -1 means unlimited (config-linux.md Memory: "-1 for unlimited me
     if (memsw !== undefined) t.ok(BigInt(memsw) >= 1n << 62n, 'and so is memory.memsw.limit_in_bytes');
   } else {
     t.equal(readHost(dir, 'memory.max'), 'max');
+    const swapMax = readHost(dir, 'memory.swap.max');
+    if (swapMax !== undefined) t.equal(swapMax, 'max', 'memory.swap.max: an unlimited memory lifts the swap limit too');
   }
 });
 
@@ -191,6 +142,8 @@ t.test('memory: a swap limit below the memory limit is an error; nothing is left
 // ---------------------------------------------------------------------------
 
 const cpu = controllerAt('cpu');
+/** runc before 1.3 converts shares to weight linearly. */
+const RUNC_LINEAR_WEIGHT = isRunc() && /^runc version 1\.[012]\./.test(runtimeVersion());
 
 t.test('cpu: shares, quota and period (config-linux.md CPU)', { skip: !cpu && 'no cpu controller' }, async (t) => {
   const { b } = await created(t, { cpu: { shares: 512, quota: 50000, period: 200000 } });
@@ -200,15 +153,17 @@ t.test('cpu: shares, quota and period (config-linux.md CPU)', { skip: !cpu && 'n
     t.equal(readHost(dir, 'cpu.cfs_quota_us'), '50000', 'cpu.cfs_quota_us');
     t.equal(readHost(dir, 'cpu.cfs_period_us'), '200000', 'cpu.cfs_period_us');
   } else {
-    t.equal(readHost(dir, 'cpu.weight'), '59', 'cpu.weight converted from shares');
+    t.equal(readHost(dir, 'cpu.weight'), String(sharesToWeight(512, RUNC_LINEAR_WEIGHT)), 'cpu.weight converted from shares (59; 20 with runc < 1.3)');
     t.equal(readHost(dir, 'cpu.max'), '50000 200000', 'cpu.max');
   }
 });
 
-t.test('cpu: the container sees its shares in its own /sys/fs/cgroup', { skip: cpu?.v !== 1 && 'no cgroup v1 cpu controller' }, async (t) => {
-  const { r } = await run(t, { cpu: { shares: 256 } }, ['cat', '/sys/fs/cgroup/cpu/cpu.shares']);
+// runc 1.1.5 mounts the whole cgroup2 hierarchy there (without a cgroup namespace).
+t.test('cpu: the container sees its shares (v1) or weight (v2) in its own /sys/fs/cgroup', { ...(cpu?.v === 2 ? runcDeviation('/sys/fs/cgroup is the host\'s root cgroup') : {}), skip: !cpu && 'no cpu controller' }, async (t) => {
+  const v1 = cpu!.v === 1;
+  const { r } = await run(t, { cpu: { shares: 256 } }, ['cat', v1 ? '/sys/fs/cgroup/cpu/cpu.shares' : '/sys/fs/cgroup/cpu.weight']);
   t.equal(r.code, 0, 'container ran', diag(r));
-  t.equal(r.stdout.trim(), '256');
+  t.equal(r.stdout.trim(), v1 ? '256' : String(sharesToWeight(256, RUNC_LINEAR_WEIGHT)));
 });
 
 t.test('cpu: the quota is enforced: a busy loop gets throttled', { skip: !cpu && 'no cpu controller' }, async (t) => {
@@ -228,13 +183,15 @@ t.test('cpu: realtime runtime and period (config-linux.md CPU)', { skip: !(cpu?.
 });
 
 // runc 1.1.5 predates burst (runtime-spec 1.1) and ignores it.
-t.test('cpu: burst (config-linux.md CPU)', { ...runcDeviation('cpu.burst is ignored'), skip: !(cpu?.v === 1 && readHost(cpu.dir(''), 'cpu.cfs_burst_us') !== undefined) && 'no cgroup v1 CFS burst on this kernel' }, async (t) => {
+const burstFile = cpu?.v === 1 ? (readHost(cpu.dir(''), 'cpu.cfs_burst_us') !== undefined ? 'cpu.cfs_burst_us' : undefined) : cpu?.v === 2 && v2ChildHasFile('cpu.max.burst') ? 'cpu.max.burst' : undefined;
+t.test('cpu: burst (config-linux.md CPU)', { ...runcDeviation('cpu.burst is ignored'), skip: !burstFile && 'no CFS burst on this kernel' }, async (t) => {
   const { b } = await created(t, { cpu: { quota: 50000, period: 100000, burst: 20000 } });
-  t.equal(readHost(cpu!.dir(b.cgroupsPath!), 'cpu.cfs_burst_us'), '20000');
+  t.equal(readHost(cpu!.dir(b.cgroupsPath!), burstFile!), '20000', burstFile!);
 });
 
 // runc 1.1.5 predates idle (runtime-spec 1.1) and ignores it.
-t.test('cpu: idle (config-linux.md CPU)', { ...runcDeviation('cpu.idle is ignored'), skip: !(cpu?.v === 1 && readHost(cpu.dir(''), 'cpu.idle') !== undefined) && 'no cgroup v1 cpu.idle on this kernel' }, async (t) => {
+const idleExists = cpu?.v === 1 ? readHost(cpu.dir(''), 'cpu.idle') !== undefined : v2ChildHasFile('cpu.idle');
+t.test('cpu: idle (config-linux.md CPU)', { ...runcDeviation('cpu.idle is ignored'), skip: !idleExists && 'no cpu.idle on this kernel' }, async (t) => {
   const { b } = await created(t, { cpu: { idle: 1 } });
   t.equal(readHost(cpu!.dir(b.cgroupsPath!), 'cpu.idle'), '1');
 });
@@ -335,6 +292,30 @@ t.test('blockIO: throttling (config-linux.md Block IO)', { skip: !(blkioMount &&
   t.equal(readHost(dir, 'blkio.throttle.write_iops_device'), `${disk} 200`);
 });
 
+// cgroup v2: the io controller (runc's conversions)
+const io = PURE_V2 ? controllerAt('io') : undefined;
+
+t.test('blockIO on cgroup v2: weight as io.bfq.weight, or io.weight scaled from [10..1000] to [1..10000]', { skip: !io && 'no cgroup v2 io controller' }, async (t) => {
+  const { b } = await created(t, { blockIO: { weight: 500 } });
+  const dir = io!.dir(b.cgroupsPath!);
+  const bfq = readHost(dir, 'io.bfq.weight');
+  if (bfq !== undefined) t.match(bfq, /^default 500$/m, 'io.bfq.weight');
+  else t.match(readHost(dir, 'io.weight') ?? '', /^default 4950$/m, 'io.weight: 1 + (500 - 10) * 9999 / 990');
+});
+
+t.test('blockIO on cgroup v2: throttling as one io.max line per device', { skip: !(io && disk) && 'no cgroup v2 io controller or block device' }, async (t) => {
+  const [major, minor] = disk!.split(':').map(Number);
+  const { b } = await created(t, {
+    blockIO: {
+      throttleReadBpsDevice: [{ major, minor, rate: 1048576 }],
+      throttleWriteBpsDevice: [{ major, minor, rate: 2097152 }],
+      throttleReadIOPSDevice: [{ major, minor, rate: 100 }],
+      throttleWriteIOPSDevice: [{ major, minor, rate: 200 }],
+    },
+  });
+  t.match(readHost(io!.dir(b.cgroupsPath!), 'io.max') ?? '', new RegExp(`^${disk} rbps=1048576 wbps=2097152 riops=100 wiops=200$`, 'm'));
+});
+
 // ---------------------------------------------------------------------------
 // Controllers the host may lack: applied where present, an error where not
 // ---------------------------------------------------------------------------
@@ -385,8 +366,9 @@ if (netCls) {
 const missingV2Key = [['memory', 'memory.max'], ['pids', 'pids.max'], ['rdma', 'rdma.max'], ['misc', 'misc.max'], ['hugetlb', `hugetlb.${pageSize}.max`]]
   .find(([c]) => !(PURE_V2 && v2Controllers().has(c!)))?.[1];
 
-t.test('unified: a key for a controller the cgroup v2 hierarchy does not have is an error (config-linux.md Unified: "MUST generate an error"); nothing is left behind', { skip: !missingV2Key && 'this host has every controller in cgroup v2' }, async (t) => {
-  await createFails(t, { unified: { [missingV2Key!]: '1' } }, `/linux/resources/unified/${missingV2Key}`);
+t.test('unified: a key for a controller the cgroup v2 hierarchy does not have is an error (config-linux.md Unified: "MUST generate an error"); nothing is left behind', async (t) => {
+  const key = missingV2Key ?? 'nosuchcontroller.max';
+  await createFails(t, { unified: { [key]: '1' } }, `/linux/resources/unified/${key}`);
 });
 
 t.test('unified: a key that is a path is an error; nothing is left behind', async (t) => {
@@ -397,6 +379,155 @@ t.test('unified: a key that is a path is an error; nothing is left behind', asyn
 t.test('unified: a core cgroup v2 file is written as given (config-linux.md Unified)', { skip: (!V2 && 'no cgroup v2 hierarchy') || (isRunc() && !PURE_V2 && 'runc refuses unified on a host with cgroup v1') }, async (t) => {
   const { b } = await created(t, { unified: { 'cgroup.max.descendants': '5' } });
   t.equal(readHost(path.join(V2!, b.cgroupsPath!), 'cgroup.max.descendants'), '5');
+});
+
+t.test('unified on cgroup v2: memory.high, memory.oom.group, and a key overriding the field it shares a file with (config-linux.md Unified)', { skip: !(PURE_V2 && memory && pids) && 'not a cgroup v2 host with memory and pids' }, async (t) => {
+  const { b } = await created(t, { pids: { limit: 10 }, unified: { 'memory.high': String(48 * MiB), 'memory.oom.group': '1', 'pids.max': '20' } });
+  const dir = path.join(V2!, b.cgroupsPath!);
+  t.equal(readHost(dir, 'memory.high'), String(48 * MiB), 'memory.high');
+  t.equal(readHost(dir, 'memory.oom.group'), '1', 'memory.oom.group');
+  t.equal(readHost(dir, 'pids.max'), '20', 'unified is written last: pids.max from unified wins over pids.limit');
+});
+
+// ---------------------------------------------------------------------------
+// Devices: the v1 devices controller, or cgroup v2's eBPF device filter
+// ---------------------------------------------------------------------------
+
+/** A container with CAP_MKNOD (and the harness's "deny all" device rule) running `script`. */
+async function runWithMknod(t: Test, script: string, patch?: (c: Config) => void) {
+  const b = h.bundle({
+    args: ['sh', '-c', script],
+    config: (c) => {
+      for (const set of ['bounding', 'effective', 'permitted']) c.process.capabilities[set].push('CAP_MKNOD');
+      patch?.(c);
+    },
+  });
+  const r = await h.run(h.id(t), b, [], { timeout: 30_000 });
+  t.equal(r.code, 0, 'container ran', diag(r));
+  return r;
+}
+
+// /dev/kmsg (c 1:11) is not among the devices every container gets, and
+// opening it for writing needs no capability: an EPERM comes from the
+// device rules alone. Each write leaves one line in the kernel log.
+const KMSG_SCRIPT = 'mknod /tmp/kmsg c 1 11 && echo mknod=ok; echo tsrun-conformance-devices > /tmp/kmsg && echo write=ok; mknod /tmp/loop b 7 0 && echo bmknod=ok; cat /tmp/loop > /dev/null && echo bread=ok; cat /dev/null && echo null=ok; true';
+
+t.test('devices: a device no rule allows cannot be opened (EPERM); mknod is allowed for any device (config-linux.md Allowed Device Cgroup)', async (t) => {
+  const r = await runWithMknod(t, KMSG_SCRIPT);
+  t.match(r.stdout, /^mknod=ok$/m, 'mknod c 1:11 (c *:* m is always allowed)', diag(r));
+  t.notMatch(r.stdout, /^write=ok$/m, 'writing c 1:11 is refused');
+  t.match(r.stdout, /^bmknod=ok$/m, 'mknod b 7:0 (b *:* m)');
+  t.notMatch(r.stdout, /^bread=ok$/m, 'reading b 7:0 is refused');
+  t.match(r.stderr, /\/tmp\/kmsg'?: Operation not permitted/, 'with EPERM', diag(r));
+  t.match(r.stderr, /\/tmp\/loop'?: Operation not permitted/, 'with EPERM', diag(r));
+  t.match(r.stdout, /^null=ok$/m, '/dev/null (a default device) opens');
+});
+
+t.test('devices: an allow rule lets the access it names through, and no other', async (t) => {
+  const r = await runWithMknod(t, `${KMSG_SCRIPT}; cat /tmp/kmsg >/dev/null & sleep 0.2; kill $! 2>/dev/null; true`, (c) => {
+    c.linux.resources.devices.push({ allow: true, type: 'c', major: 1, minor: 11, access: 'w' });
+  });
+  t.match(r.stdout, /^write=ok$/m, 'writing c 1:11 is allowed', diag(r));
+  t.match(r.stderr, /\/tmp\/kmsg'?: Operation not permitted/, 'reading it is not (the rule says "w")', diag(r));
+  t.notMatch(r.stdout, /^bread=ok$/m, 'b 7:0 is still refused');
+});
+
+// runc (since 1.0) leaves linux.devices out of the allowed list: they need a rule of their own.
+t.test('devices: a device of linux.devices is allowed (config-linux.md Devices: "MUST be available in the container")', runcDeviation('linux.devices are not allowed without a rule'), async (t) => {
+  const r = await runWithMknod(t, 'echo tsrun-conformance-devices > /dev/kmsg && echo write=ok', (c) => {
+    c.linux.devices = [{ path: '/dev/kmsg', type: 'c', major: 1, minor: 11, fileMode: 0o600, uid: 0, gid: 0 }];
+  });
+  t.match(r.stdout, /^write=ok$/m, 'writing /dev/kmsg works', diag(r));
+});
+
+// ---------------------------------------------------------------------------
+// pause / resume: the v1 freezer or cgroup v2's cgroup.freeze
+// ---------------------------------------------------------------------------
+
+/** What the host's freezer says about a container's cgroup: true frozen, false thawed. */
+function frozen(cgroupsPath: string): boolean | undefined {
+  const v1 = v1Mount('freezer');
+  if (v1) {
+    const s = readHost(path.join(v1, cgroupsPath), 'freezer.state');
+    return s === undefined ? undefined : s === 'FROZEN';
+  }
+  const events = V2 ? readHost(path.join(V2, cgroupsPath), 'cgroup.events') : undefined;
+  return events === undefined ? undefined : /^frozen 1$/m.test(events);
+}
+
+t.test('pause and resume (runc CLI): status "paused", the cgroup frozen, then "running" and thawed; kill --all and delete --force work on a paused container', async (t) => {
+  const { id, b } = await created(t, {}, ['sh', '-c', 'sleep 1000 & exec sleep 1000']);
+  await h.mustStart(t, id);
+  const p = await h.rt(['pause', id]);
+  t.equal(p.code, 0, 'pause succeeds', diag(p));
+  t.equal(await h.status(id), 'paused', 'status "paused"');
+  t.equal(frozen(b.cgroupsPath!), true, 'the cgroup is frozen');
+  const again = await h.rt(['pause', id]);
+  t.not(again.code, 0, 'pausing again fails');
+  const r = await h.rt(['resume', id]);
+  t.equal(r.code, 0, 'resume succeeds', diag(r));
+  t.equal(await h.status(id), 'running', 'status "running"');
+  t.equal(frozen(b.cgroupsPath!), false, 'the cgroup is thawed');
+  t.equal((await h.rt(['pause', id])).code, 0, 'paused again');
+  const k = await h.rt(['kill', '--all', id, 'KILL']);
+  t.equal(k.code, 0, 'kill --all KILL of a paused container succeeds', diag(k));
+  const d = await h.rt(['delete', '--force', id]);
+  t.equal(d.code, 0, 'delete --force succeeds', diag(d));
+  await h.expectNoTrace(t, id, b);
+});
+
+// ---------------------------------------------------------------------------
+// Where the cgroup is: a relative cgroupsPath, and none at all
+// ---------------------------------------------------------------------------
+
+/** Our own cgroup per hierarchy key ('' for v2), from /proc/self/cgroup. */
+function ownCgroup(key: string): string {
+  const line = fs.readFileSync('/proc/self/cgroup', 'utf8').split('\n').find((l) => l.split(':')[1] === key);
+  return line ? line.slice(line.indexOf(':', line.indexOf(':') + 1) + 1) : '/';
+}
+
+/** The container process's cgroup in the hierarchy holding memory (v1) or in cgroup v2. */
+async function containerCgroup(id: string): Promise<string | undefined> {
+  const pid = (await h.state(id)).state?.pid;
+  if (!pid) return undefined;
+  const key = PURE_V2 ? '' : 'memory';
+  const line = fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n').find((l) => l.split(':')[1] === key);
+  return line?.slice(line.indexOf(':', line.indexOf(':') + 1) + 1);
+}
+
+const memoryKey = PURE_V2 ? '' : 'memory';
+const memoryRoot = PURE_V2 ? V2 : v1Mount('memory');
+
+t.test('cgroupsPath relative: below our own cgroup (v1), below its parent on cgroup v2, where our own has processes (runc)', { skip: !memoryRoot && 'no memory hierarchy' }, async (t) => {
+  const top = `tsrun-conformance-rel-${Math.random().toString(16).slice(2, 8)}`;
+  const b = h.bundle({ args: ['sleep', '1000'], cgroupsPath: `${top}/c` });
+  const id = h.id(t);
+  await h.mustCreate(t, id, b);
+  const own = ownCgroup(memoryKey);
+  const base = PURE_V2 ? path.posix.dirname(own) : own;
+  t.equal(await containerCgroup(id), path.posix.join(base, top, 'c'), 'the container process is there');
+  const del = await h.rt(['delete', '--force', id]);
+  t.equal(del.code, 0, 'deleted', diag(del));
+  t.notOk(fs.existsSync(path.join(memoryRoot!, base, top, 'c')), 'its cgroup is removed');
+  for (const mp of [memoryRoot!, ...(PURE_V2 ? [] : [v1Mount('pids'), v1Mount('cpu')].filter((m): m is string => !!m))]) {
+    try {
+      fs.rmdirSync(path.join(mp, PURE_V2 ? base : ownCgroup(path.basename(mp)), top));
+    } catch {
+      // not created in this hierarchy, or removed by the runtime
+    }
+  }
+});
+
+// tsrun keeps "/<id>" on v1 hosts, where runc uses "<own cgroup>/<id>".
+t.test('no cgroupsPath on cgroup v2: <parent of our own cgroup>/<id> (runc)', { skip: !PURE_V2 && 'cgroup v1: the runtimes differ' }, async (t) => {
+  const b = h.bundle({ args: ['sleep', '1000'], cgroupsPath: null });
+  const id = h.id(t);
+  await h.mustCreate(t, id, b);
+  const expected = path.posix.join(path.posix.dirname(ownCgroup('')), id);
+  t.equal(await containerCgroup(id), expected, `the container process is in ${expected}`);
+  const del = await h.rt(['delete', '--force', id]);
+  t.equal(del.code, 0, 'deleted', diag(del));
+  t.notOk(fs.existsSync(path.join(V2!, expected)), 'its cgroup is removed');
 });
 
 h.done();

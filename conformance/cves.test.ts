@@ -6,9 +6,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import t from 'tap';
-import { Harness, diag, waitFor } from './lib/harness.js';
+import { spawnSync } from 'node:child_process';
+import { Harness, cgroupMountPoints, diag, mountAt, parseMountInfo, randomSuffix, runcDeviation, waitFor } from './lib/harness.js';
+import { RootlessEnv, type RootlessUser, rootlessUser } from './lib/rootless.js';
 
 const h = new Harness(t, 'cves');
+const rootless = rootlessUser();
+// A v1 hierarchy with a real controller, where a cgroup can be handed to the rootless user.
+const delegatable = cgroupMountPoints().find((mp) => /\/(pids|cpu|memory|freezer)$/.test(mp));
 
 t.test('CVE-2024-21626: a cwd of /proc/self/fd/N never lands outside the container root', async (t) => {
   for (const fd of [3, 4, 5, 6, 7, 8]) {
@@ -102,6 +107,50 @@ t.test('sysctls outside the container\'s namespaces are refused and leave nothin
   t.not(r.code, 0, 'refused', diag(r));
   t.equal(fs.readFileSync('/proc/sys/vm/swappiness', 'utf8'), before, 'host value unchanged');
   t.same(h.leaks({ ids: [id] }), [], 'nothing left behind');
+});
+
+// Rootless, a recursive bind of the host's /sys ("rbind,ro", as `spec
+// --rootless` writes it) brings the host's cgroup mounts along, and "ro"
+// only reaches the top mount. Without a cgroup mount of the config's own
+// over /sys/fs/cgroup and without a cgroup namespace, the container could
+// write every cgroup its user owns on the host (here: one delegated to it).
+t.test('CVE-2023-25809: rootless without a cgroup namespace, the host cgroupfs under an rbind of /sys is read-only', {
+  skip: typeof rootless === 'string' ? rootless : !delegatable && 'no cgroup v1 hierarchy to delegate a cgroup in',
+  ...runcDeviation('runc 1.1.5 leaves the host cgroup mounts under "rbind,ro" /sys writable when the config has no cgroup mount'),
+}, async (t) => {
+  const user = rootless as RootlessUser;
+  const U = new RootlessEnv(h, user);
+  const name = `tsrun-cve-25809-${randomSuffix(5)}`;
+  const delegated = path.join(delegatable!, name);
+  fs.mkdirSync(delegated);
+  spawnSync('chown', ['-R', `${user.uid}:${user.gid}`, delegated]);
+  const id = `cve-${randomSuffix(5)}`;
+  t.teardown(async () => {
+    await U.rt(['delete', '--force', id]);
+    for (const d of [path.join(delegated, 'escape'), delegated]) {
+      try {
+        fs.rmdirSync(d);
+      } catch {
+        // absent
+      }
+    }
+  });
+  const inside = path.posix.join('/sys/fs/cgroup', path.basename(delegatable!), name);
+  const b = await U.bundle(t, (c) => {
+    c.mounts = c.mounts.filter((m: { type: string }) => m.type !== 'cgroup');
+    c.linux.namespaces = c.linux.namespaces.filter((n: { type: string }) => n.type !== 'cgroup');
+    c.process.args = ['sh', '-c', `cat /proc/self/mountinfo; ls -d ${inside} && mkdir ${inside}/escape && echo ESCAPED`];
+  });
+  if (!b) return;
+  const r = await U.rt(['run', '--bundle', b.dir, id]);
+  t.match(r.stdout, new RegExp(`^${inside}$`, 'm'), 'the delegated host cgroup is visible inside (the test sees what it means to)', diag(r));
+  t.notMatch(r.stdout, /ESCAPED/, 'creating a cgroup in it fails', diag(r));
+  t.match(r.stderr, /Read-only file system/, 'because the cgroupfs is read-only', diag(r));
+  t.notOk(fs.existsSync(path.join(delegated, 'escape')), 'the host cgroup is untouched');
+  const mounts = parseMountInfo(r.stdout).filter((m) => m.fstype === 'cgroup' || m.fstype === 'cgroup2');
+  t.ok(mounts.length > 0, 'cgroup mounts are visible inside');
+  const writable = [...new Set(mounts.map((m) => m.mountPoint))].filter((mp) => mountAt(mounts, mp)!.options.includes('rw'));
+  t.strictSame(writable, [], 'no cgroup mount inside is writable');
 });
 
 h.done();

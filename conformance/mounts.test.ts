@@ -1,6 +1,7 @@
 // Filesystems, mounts, devices and namespaces as seen from inside the container
 // (config.md Root / Mounts, config-linux.md Default Filesystems / Namespaces /
 // Devices / Masked and Readonly Paths, runtime-linux.md Dev symbolic links).
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import t from 'tap';
@@ -298,9 +299,85 @@ t.test('namespaces: with a path, "the container process" is placed in that names
   t.not(netA, hostNs('net'), 'and not the host\'s');
 });
 
+t.test('hostname with a uts namespace joined by path: "change the hostname in the container UTS namespace", i.e. the joined one (config.md Hostname)', async (t) => {
+  const idA = h.id(t, 'utsowner');
+  const a = h.bundle({ args: ['sleep', '1000'], config: (c) => (c.hostname = 'owner-host') });
+  const r = await h.run(idA, a, ['-d']);
+  t.equal(r.code, 0, 'first container running', diag(r));
+  const pidA = (await h.state(idA)).state?.pid;
+  t.ok(pidA, 'first container pid');
+  const out = await runOut(t, {
+    args: ['hostname'],
+    config: (c) => {
+      c.hostname = 'joined-host';
+      c.linux.namespaces = c.linux.namespaces.map((n: { type: string }) => (n.type === 'uts' ? { type: 'uts', path: `/proc/${pidA}/ns/uts` } : n));
+    },
+  });
+  t.equal(out, 'joined-host\n', 'the container sees its configured hostname');
+  const inA = execFileSync('nsenter', [`--uts=/proc/${pidA}/ns/uts`, 'hostname'], { encoding: 'utf8' });
+  t.equal(inA, 'joined-host\n', 'and so does the namespace\'s first owner');
+});
+
 t.test('namespaces: a new network namespace has its own network stack: only a loopback interface (config-linux.md Namespaces: network)', async (t) => {
   const out = await runOut(t, { args: ['ls', '/sys/class/net'] });
   t.strictSame(out.split(/\s+/).filter(Boolean), ['lo'], 'only lo');
 });
+
+// config-linux.md rootfsPropagation: "shared: the rootfs mount belongs to a new
+// peer group ... Note this does not mean that it's shared with the host";
+// slave, private and unbindable as mount(8) defines them. Seen from inside:
+// a mount under / shows through a bind of / only when / is shared; binding
+// an unbindable / fails. The bundle sits on a shared host mount, so a set-up
+// that shared its mounts with the host would leave them there.
+// runc 1.1.5 makes the rootfs's parent mount private before binding the
+// rootfs and never applies the mode to the new root: / ends up private.
+const PROPAGATION_EXPECT: Record<string, { bind: string; exposed: string; field: RegExp | null; runc?: string }> = {
+  shared: { bind: 'ok', exposed: 'yes', field: /^shared:\d+$/, runc: 'the new root is private, not shared' },
+  slave: { bind: 'ok', exposed: 'no', field: /^master:\d+$/, runc: 'the new root is private: it receives nothing from the host' },
+  private: { bind: 'ok', exposed: 'no', field: null },
+  unbindable: { bind: 'refused', exposed: 'no', field: /^unbindable$/, runc: 'the new root is private, not unbindable' },
+};
+
+for (const [mode, want] of Object.entries(PROPAGATION_EXPECT)) {
+  t.test(`rootfsPropagation ${mode}: the new root's propagation, seen from inside; nothing reaches the host (config-linux.md rootfsPropagation)`, want.runc ? runcDeviation(want.runc) : {}, async (t) => {
+    const b = h.bundle({
+      args: ['sh', '-c', [
+        'mkdir -p /prop-bind /prop-mnt',
+        'if mount --bind / /prop-bind 2>/dev/null; then echo bind=ok; else echo bind=refused; fi',
+        'mount -t tmpfs tmpfs /prop-mnt && touch /prop-mnt/probe',
+        'if [ -e /prop-bind/prop-mnt/probe ]; then echo exposed=yes; else echo exposed=no; fi',
+        'echo ===; cat /proc/self/mountinfo',
+      ].join('; ')],
+      config: (c) => {
+        c.linux.rootfsPropagation = mode;
+        for (const set of ['bounding', 'effective', 'permitted']) c.process.capabilities[set].push('CAP_SYS_ADMIN');
+      },
+    });
+    execFileSync('mount', ['--bind', b.dir, b.dir]);
+    try {
+      execFileSync('mount', ['--make-shared', b.dir]);
+      const r = await h.run(h.id(t), b);
+      t.equal(r.code, 0, 'container ran', diag(r));
+      const [head, mi] = r.stdout.split('===\n');
+      t.match(head, `bind=${want.bind}`, want.bind === 'ok' ? '/ can be bound' : 'binding / fails (unbindable)');
+      t.match(head, `exposed=${want.exposed}`, want.exposed === 'yes' ? 'a mount under / shows through the bind of /' : 'a mount under / does not show through the bind of /');
+      const rootLine = (mi ?? '').split('\n').find((l) => l.split(' ')[4] === '/');
+      const fields = (rootLine ?? '').split(' - ')[0]!.split(' ').slice(6);
+      if (want.field) t.ok(fields.some((f) => want.field!.test(f)), `/ is ${want.field.source}`, { fields });
+      else t.same(fields.filter((f) => /^(shared|master):/.test(f)), [], '/ is private', { fields });
+      const host = parseMountInfo(fs.readFileSync('/proc/self/mountinfo', 'utf8'));
+      t.same(host.filter((m) => m.mountPoint.startsWith(`${b.dir}/`)).map((m) => m.mountPoint), [], 'no container mount reached the host');
+    } finally {
+      const host = parseMountInfo(fs.readFileSync('/proc/self/mountinfo', 'utf8'));
+      for (const m of host.filter((m) => m.mountPoint === b.dir || m.mountPoint.startsWith(`${b.dir}/`)).reverse()) {
+        try {
+          execFileSync('umount', ['-l', m.mountPoint]);
+        } catch {
+          // already gone with its parent
+        }
+      }
+    }
+  });
+}
 
 h.done();

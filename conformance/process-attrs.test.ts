@@ -114,6 +114,14 @@ t.test(
   const r = await h.rt(['exec', '--process', file, id]);
   t.equal(r.code, 0, 'exec ran', diag(r));
   t.match(r.stdout, /^Cpus_allowed_list:\s+1\n$/);
+  // `initial` is for the runtime's side before the cgroup transition: without
+  // `final`, the process is not left pinned to it but gets what its cgroup allows.
+  const all = await h.rt(['exec', id, 'grep', 'Cpus_allowed_list', '/proc/self/status']);
+  fs.writeFileSync(file, JSON.stringify({ ...proc, execCPUAffinity: { initial: '1' } }));
+  const initialOnly = await h.rt(['exec', '--process', file, id]);
+  t.equal(initialOnly.code, 0, 'exec with only initial ran', diag(initialOnly));
+  t.equal(initialOnly.stdout, all.stdout, 'initial alone leaves the process the cgroup\'s CPUs');
+  t.notMatch(initialOnly.stdout, /^Cpus_allowed_list:\s+1\n$/, 'not pinned to initial');
   // The other process attributes apply to exec'd processes as well.
   fs.writeFileSync(file, JSON.stringify({ ...b.config.process, args: ['sh', '-c', 'ionice -p $$'], ioPriority: { class: 'IOPRIO_CLASS_BE', priority: 5 } }));
   const io = await h.rt(['exec', '--process', file, id]);

@@ -26,6 +26,9 @@ enum MessageType : uint32_t {
   kMsgWarning = 10,      // init -> parent: utf-8 text to log as a warning
   kMsgDebug = 12,        // init -> parent: utf-8 text for the debug log
   kMsgHookPoint = 11,    // init -> parent: namespaces and mounts are ready, before pivot_root; wait for kMsgGo
+  kMsgNetDevicesPoint = 28,  // init -> parent: the network namespace exists, move linux.netDevices in; wait for kMsgGo
+  kMsgSeccompListener = 20,      // init -> parent: u32 number of its seccomp notify listener fd (parent takes it with pidfd_getfd)
+  kMsgSeccompListenerSent = 21,  // parent -> init: the fd reached linux.seccomp.listenerPath
 };
 
 // Plan records: {u32 tag, u32 length, payload}. Scalars are 8-byte
@@ -104,6 +107,7 @@ enum Tag : uint32_t {
   kTagExecFromFd = 111,    // u64 bool: join mode execs the fd sent with the plan
   kTagHookPause = 112,     // u64 bool: create mode stops before pivot_root for runtime hooks
   kTagLoopbackUp = 113,    // u64 bool: bring up "lo" in the new network namespace
+  kTagNetDevicesPause = 160,  // u64 bool: create mode stops after entering the namespaces, for kMsgNetDevicesPoint
   kTagJoinProcess = 114,   // u64 bool: join mode sets the process up fully (`exec`), not as a hook
   kTagSeccompFlags = 90,  // u64 SECCOMP_FILTER_FLAG_* for loading kTagSeccompBpf
   // process attributes (process_attrs.cc)
@@ -121,6 +125,11 @@ enum Tag : uint32_t {
   kTagMemPolicyMode = 131,  // u64 MPOL_* | MPOL_F_*; present: set_mempolicy(2)
   kTagMemPolicyNodes = 132, // bytes: node bitmask (unsigned long[])
   kTagTimeOffsets = 133,    // string: lines for /proc/self/timens_offsets
+  // idmapped bind mounts (idmap.cc), inside a kTagMount
+  kTagMountIdmap = 150,        // u64: 1 = idmap the top mount, 2 = every mount of the tree (ridmap)
+  kTagMountIdmapUidMap = 151,  // string: uid_map text for a new user namespace
+  kTagMountIdmapGidMap = 152,  // string: gid_map text
+  kTagMountIdmapUserns = 153,  // string: or the path of a user namespace to take the mapping from
 };
 
 }  // namespace tsrun::proto

@@ -105,6 +105,7 @@ void Channel::close() {
 
 void set_report_channel(Channel *channel) { g_report = channel; }
 bool has_report_channel() { return g_report != nullptr || g_late_report_fd >= 0; }
+const Channel *report_channel() { return g_report; }
 
 void set_late_report_fd(int fd) { g_late_report_fd = fd; }
 

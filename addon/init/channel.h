@@ -32,6 +32,8 @@ class Channel {
 // Set once at start-up so fail() can reach the parent from anywhere.
 void set_report_channel(Channel *channel);
 bool has_report_channel();
+// The channel set above (nullptr once `create` has closed it).
+const Channel *report_channel();
 // After the sync socket is gone: failures are written to this fd instead.
 void set_late_report_fd(int fd);
 

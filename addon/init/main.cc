@@ -24,6 +24,7 @@
 #include "plan.h"
 #include "process.h"
 #include "process_attrs.h"
+#include "idmap.h"
 #include "join.h"
 #include "loopback.h"
 #include "rootfs.h"
@@ -74,11 +75,12 @@ int main(int argc, char **argv) {
   Plan plan;
   std::string error;
   if (!decode_plan(msg.payload.data(), msg.payload.size(), plan, error)) fail("%s", error.c_str());
-  apply_initial_cpu_affinity(plan);
   if (plan.mode == 1) run_join(plan, channel, msg.fds);
   if (msg.fds.size() != 1) fail("plan: expected the state directory fd");
   int statedir = msg.fds[0];
 
+  // Idmapped trees are cloned while still in the host's user namespace.
+  prepare_idmapped_mounts(plan);
   enter_namespaces(plan, channel);
 
   // From here on we are the container process.
@@ -88,6 +90,13 @@ int main(int argc, char **argv) {
   if (plan.has_oom_score_adj) write_oom_score_adj(std::to_string(plan.oom_score_adj).c_str());
 
   if (plan.loopback_up) bring_up_loopback();
+  if (plan.net_devices_pause) {
+    // The runtime moves linux.netDevices into our network namespace now,
+    // before sysctls (which may name them) and hooks.
+    if (!channel.send(proto::kMsgNetDevicesPoint, nullptr, 0)) fail_errno("send to runtime");
+    Message go;
+    if (!channel.receive(go) || go.type != proto::kMsgGo) fail("the runtime did not let set-up continue");
+  }
   apply_sysctls(plan);
   int rootfd = prepare_rootfs(plan);
   int pty_peer = -1;

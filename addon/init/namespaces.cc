@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -61,21 +62,40 @@ void setns_all(const Plan &plan) {
   }
 }
 
+bool joins_user_namespace(const Plan &plan) {
+  for (const auto &j : plan.ns_join)
+    if (j.type == CLONE_NEWUSER) return true;
+  return false;
+}
+
+void become_root() {
+  if (setresgid(0, 0, 0) < 0) fail_errno("setresgid 0 in the user namespace");
+  if (setresuid(0, 0, 0) < 0) fail_errno("setresuid 0 in the user namespace");
+}
+
 }  // namespace
 
 void enter_namespaces(const Plan &plan, const Channel &channel) {
   setns_all(plan);
+  // Joining keeps our host ids, which the joined namespace may not map:
+  // files we create would get no owner (EOVERFLOW). Be its root instead.
+  if (joins_user_namespace(plan) && (plan.ns_new & CLONE_NEWUSER) == 0) become_root();
 
+  // Asked before unsharing: inside the new namespace our uid is unmapped.
+  bool rootless = geteuid() != 0;
   if ((plan.ns_new & CLONE_NEWUSER) != 0) {
     if (unshare(CLONE_NEWUSER) < 0) fail_errno("unshare user namespace");
   }
   if (plan.uid_map_needed) {
-    // Only the parent, outside, may write our id maps.
+    // Only the parent, outside, may write our id maps. While we are
+    // non-dumpable our /proc files belong to root, so an unprivileged
+    // runtime could not open them: dumpable just for this exchange.
     uint32_t pid = static_cast<uint32_t>(getpid());
+    if (rootless && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0) fail_errno("prctl PR_SET_DUMPABLE 1");
     if (!channel.send_u32(proto::kMsgUsernsReady, pid)) fail_errno("send to runtime");
     wait_for(channel, proto::kMsgUsernsMapped);
-    if (setresgid(0, 0, 0) < 0) fail_errno("setresgid 0 in the user namespace");
-    if (setresuid(0, 0, 0) < 0) fail_errno("setresuid 0 in the user namespace");
+    if (rootless && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) fail_errno("prctl PR_SET_DUMPABLE 0");
+    become_root();
   }
 
   uint64_t rest = plan.ns_new & ~static_cast<uint64_t>(CLONE_NEWUSER);

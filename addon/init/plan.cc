@@ -83,6 +83,11 @@ bool decode_mount(const Record &c, MountEntry &m) {
       case kTagMountAttrClr: return as_u64(r, m.attr_clr);
       case kTagMountRecursiveAttr: return as_bool(r, m.recursive_attr);
       case kTagMountCopyUp: return as_bool(r, m.copy_up);
+      case kTagMountIdmap: return as_u64(r, m.idmap) && (m.idmap == 1 || m.idmap == 2);
+      // A uid_map / gid_map write takes less than one page.
+      case kTagMountIdmapUidMap: return r.size < 4096 && as_string(r, m.idmap_uid_map);
+      case kTagMountIdmapGidMap: return r.size < 4096 && as_string(r, m.idmap_gid_map);
+      case kTagMountIdmapUserns: return as_string(r, m.idmap_userns);
       default: return false;
     }
   });
@@ -231,6 +236,7 @@ bool decode_top(const Record &r, Plan &p) {
     case kTagExecFromFd: return as_bool(r, p.exec_from_fd);
     case kTagHookPause: return as_bool(r, p.hook_pause);
     case kTagLoopbackUp: return as_bool(r, p.loopback_up);
+    case kTagNetDevicesPause: return as_bool(r, p.net_devices_pause);
     case kTagJoinProcess: return as_bool(r, p.join_process);
     case kTagConsoleRows: return as_u64(r, p.console_rows);
     case kTagConsoleCols: return as_u64(r, p.console_cols);

@@ -19,6 +19,14 @@ struct MountEntry {
   uint64_t attr_set = 0, attr_clr = 0;
   bool recursive_attr = false;
   bool copy_up = false;  // tmpcopyup: fill the tmpfs with the directory it covers
+  // Idmapped bind mount (idmap.cc): 0 none, 1 the top mount, 2 every mount
+  // of the tree (ridmap). The mapping comes from uid/gid_map text for a new
+  // user namespace, or from an existing one given by path.
+  uint64_t idmap = 0;
+  std::string idmap_uid_map, idmap_gid_map, idmap_userns;
+  // Not decoded: the detached, idmapped tree prepare_idmapped_mounts made
+  // before tsrun-init left the host's user namespace (-1: none).
+  int idmapped_tree = -1;
 };
 
 struct DeviceEntry {
@@ -81,6 +89,7 @@ struct Plan {
   bool exec_from_fd = false;
   bool hook_pause = false;
   bool loopback_up = false;
+  bool net_devices_pause = false;
   bool join_process = false;
   uint64_t console_rows = 0, console_cols = 0;
   // process_attrs.cc

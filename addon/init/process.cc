@@ -24,6 +24,7 @@
 
 #include "channel.h"
 #include "resolve.h"
+#include "seccomp_notify.h"
 #include "syscalls.h"
 
 namespace tsrun::init {
@@ -105,11 +106,14 @@ bool executable_file(const std::string &path, int &err) {
     err = EISDIR;
     return false;
   }
-  if (faccessat(AT_FDCWD, path.c_str(), X_OK, AT_EACCESS) < 0) {
-    err = errno;
-    return false;
-  }
-  return true;
+  if (faccessat(AT_FDCWD, path.c_str(), X_OK, AT_EACCESS) == 0) return true;
+  // An access check never says EPERM for X_OK: that is a seccomp profile
+  // without faccessat2 (the default errnoRet), met when the filter goes in
+  // before the user switch. The mode bits decide then, as in Go's LookPath
+  // under runc; execve has the last word anyway.
+  if (errno == EPERM && (st.st_mode & 0111) != 0) return true;
+  err = errno == EPERM ? EACCES : errno;
+  return false;
 }
 
 // The last definition wins, as with getenv after successive putenv calls.
@@ -219,8 +223,11 @@ void close_fds_from(unsigned first) {
 // The filter goes in right before execve, so the runtime's own set-up is not
 // filtered. Loading one takes no_new_privs or CAP_SYS_ADMIN, though: when the
 // process keeps neither, it goes in before the user switch (as with runc), and
-// the rest of init's work passes through it. Before either load, init runs
-// the program over the syscalls it still has to make, so that a profile that
+// the rest of init's work passes through it. A filter with a notify listener
+// goes in before `create` returns (runc's order too), since the listener fd
+// has to reach the runtime while it still listens, and the listener has to
+// have it before the container process runs. Before any load, init runs the
+// program over the syscalls it still has to make, so that a profile that
 // blocks one of them fails `create` with a message naming seccomp instead of
 // a puzzling error (or none) later.
 namespace {
@@ -321,13 +328,15 @@ FilterResult run_filter(const std::vector<uint8_t> &bytes, const struct seccomp_
 
 // A syscall init makes after the filter is loaded. `tolerated` is an errno
 // init copes with (kAnyErrno: the result is ignored); with `fallback`, an
-// ENOSYS sends glibc on to that syscall instead.
+// ENOSYS sends glibc on to that syscall instead. `hands_over`: the call that
+// gives the notify listener its fd, which cannot itself wait for the listener.
 constexpr int kAnyErrno = -1;
 struct NeededSyscall {
   long nr;
   const char *name;
   int tolerated = 0;
   long fallback = -1;
+  bool hands_over = false;
 };
 
 // What the filter does to the call, as far as init is concerned: true when
@@ -346,6 +355,12 @@ bool syscall_passes(const Plan &plan, const NeededSyscall &s, std::string &why) 
     case SECCOMP_RET_ALLOW:
     case SECCOMP_RET_LOG:
       return true;
+    case SECCOMP_RET_USER_NOTIF:
+      // Once the listener has its fd, it decides (as with runc); before, the
+      // call would wait for a listener that can never answer.
+      if (!s.hands_over) return true;
+      why = "it waits for the notify listener, which gets its fd only through this call";
+      return false;
     case SECCOMP_RET_ERRNO: err = static_cast<int>(r.ret & SECCOMP_RET_DATA); break;
     case SECCOMP_RET_TRACE: err = ENOSYS; break;  // what it gives without a tracer
     case SECCOMP_RET_TRAP: why = "it raises SIGSYS"; return false;
@@ -405,19 +420,39 @@ void try_load_in_child(const Plan &plan) {
 
 }  // namespace
 
-bool seccomp_before_user_switch(const Plan &plan) {
-  return !plan.seccomp_bpf.empty() && !plan.no_new_privs && !keeps_sys_admin(plan);
+SeccompLoad seccomp_load_point(const Plan &plan) {
+  if (!plan.seccomp_bpf.empty() && !plan.no_new_privs && !keeps_sys_admin(plan)) return SeccompLoad::kBeforeUserSwitch;
+  if (seccomp_has_listener(plan)) return SeccompLoad::kBeforeReady;
+  return SeccompLoad::kBeforeExec;
 }
 
-void check_seccomp(const Plan &plan, bool before_user_switch) {
+void check_seccomp(const Plan &plan, SeccompLoad at) {
   if (plan.seccomp_bpf.empty()) return;
+  const bool before_user_switch = at == SeccompLoad::kBeforeUserSwitch;
   std::vector<NeededSyscall> needed;
+  if (seccomp_has_listener(plan)) {
+    // hand_over_seccomp_listener, right after the load
+    needed.push_back({SYS_write, "write", 0, -1, true});
+    needed.push_back({SYS_recvmsg, "recvmsg"});
+  }
+  if (at == SeccompLoad::kBeforeReady) {
+    // create's ready(): the "created" message, the exec fifo; then
+    // reset_signals. Keep in step with main() and wait_for_start.
+    needed.insert(needed.end(), {
+        {SYS_sendto, "sendto"},
+        {SYS_close, "close"},
+        {SYS_openat, "openat"},
+        {SYS_write, "write"},
+        {SYS_rt_sigaction, "rt_sigaction", kAnyErrno},
+        {SYS_rt_sigprocmask, "rt_sigprocmask", kAnyErrno},
+    });
+  }
   if (before_user_switch) {
     // become_user, enter_cwd, find_executable, the "created" message, the
     // exec fifo, reset_signals: everything main() does between this load and
     // execve. Keep in step with those functions. (Not close_range: with an
     // early load, load_seccomp marks the fds close-on-exec instead.)
-    needed = {
+    needed.insert(needed.end(), {
         {SYS_prctl, "prctl"},
         {SYS_setgroups, "setgroups", plan.additional_gids.empty() ? EPERM : 0},
         {SYS_setresgid, "setresgid"},
@@ -427,14 +462,14 @@ void check_seccomp(const Plan &plan, bool before_user_switch) {
 #ifdef SYS_newfstatat
         {SYS_newfstatat, "newfstatat"},
 #endif
-        {SYS_faccessat2, "faccessat2", 0, SYS_faccessat},
+        {SYS_faccessat2, "faccessat2", EPERM, SYS_faccessat},  // executable_file copes with EPERM
         {SYS_sendto, "sendto"},
         {SYS_close, "close"},
         {SYS_openat, "openat"},
         {SYS_write, "write"},
         {SYS_rt_sigaction, "rt_sigaction", kAnyErrno},
         {SYS_rt_sigprocmask, "rt_sigprocmask", kAnyErrno},
-    };
+    });
     if (plan.caps_present) {
       needed.push_back({SYS_capget, "capget"});
       needed.push_back({SYS_capset, "capset"});
@@ -449,25 +484,33 @@ void check_seccomp(const Plan &plan, bool before_user_switch) {
         fail("seccomp: the profile blocks %s (%s), which the runtime still needs after loading the filter; the filter is loaded "
              "before the user switch because noNewPrivileges is false and the process keeps no CAP_SYS_ADMIN",
              s.name, why.c_str());
+      if (at == SeccompLoad::kBeforeReady)
+        fail("seccomp: the profile blocks %s (%s), which the runtime still needs after loading the filter; a filter with "
+             "SCMP_ACT_NOTIFY is loaded before the container is created, to hand its listener over",
+             s.name, why.c_str());
       fail("seccomp: the profile blocks %s (%s), which the runtime needs to start the container process", s.name, why.c_str());
     }
   }
-  if (!before_user_switch) try_load_in_child(plan);
+  // Only a load after the runtime stopped listening needs a rehearsal.
+  if (at == SeccompLoad::kBeforeExec) try_load_in_child(plan);
 }
 
-void load_seccomp(const Plan &plan, bool before_user_switch) {
+void load_seccomp(const Plan &plan, SeccompLoad at) {
   if (plan.seccomp_bpf.empty()) return;
-  if (before_user_switch) {
+  if (at != SeccompLoad::kBeforeExec) {
     // Profiles older than close_range (Linux 5.9) refuse it, so the fds past
     // the preserved ones are made close-on-exec now, while it still passes;
-    // main() skips close_fds_from then. Everything init opens from here to
+    // the caller skips close_range then. Everything init opens from here to
     // execve is O_CLOEXEC.
     if (sys::close_range(3 + static_cast<unsigned>(plan.preserve_fds), ~0U, CLOSE_RANGE_CLOEXEC) < 0)
       fail_errno("close_range (close-on-exec)");
   }
   struct sock_fprog prog = seccomp_program(plan);
-  if (sys::seccomp(SECCOMP_SET_MODE_FILTER, static_cast<unsigned>(plan.seccomp_flags), &prog) < 0)
-    fail_errno("load seccomp filter (flags %#llx)", static_cast<unsigned long long>(plan.seccomp_flags));
+  // With SECCOMP_FILTER_FLAG_NEW_LISTENER the result is the listener fd
+  // (close-on-exec), else 0.
+  int rc = sys::seccomp(SECCOMP_SET_MODE_FILTER, static_cast<unsigned>(plan.seccomp_flags), &prog);
+  if (rc < 0) fail_errno("load seccomp filter (flags %#llx)", static_cast<unsigned long long>(plan.seccomp_flags));
+  if (seccomp_has_listener(plan)) hand_over_seccomp_listener(rc);
 }
 
 std::vector<std::string> environment_with_home(const Plan &plan) {

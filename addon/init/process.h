@@ -24,17 +24,26 @@ std::string find_executable(const Plan &plan);
 
 void reset_signals();
 void close_fds_from(unsigned first);
-// Seccomp (linux.seccomp). Loading a filter takes no_new_privs or
-// CAP_SYS_ADMIN: true when the process keeps neither after become_user, so
-// the filter must go in before it.
-bool seccomp_before_user_switch(const Plan &plan);
+// Seccomp (linux.seccomp): where the filter goes in.
+enum class SeccompLoad {
+  // Loading a filter takes no_new_privs or CAP_SYS_ADMIN: the process keeps
+  // neither after become_user, so the filter goes in before it.
+  kBeforeUserSwitch,
+  // A notify listener (SCMP_ACT_NOTIFY) is handed to the runtime while it
+  // still listens: after the user switch, before the "created" message.
+  kBeforeReady,
+  // Otherwise right before execve, after the exec fifo wait.
+  kBeforeExec,
+};
+SeccompLoad seccomp_load_point(const Plan &plan);
 // Fails, naming seccomp, when the filter would block a syscall init still
-// makes after loading it; for a load right before execve, also tries the
-// load in a child so a refusal is reported while the runtime listens.
-void check_seccomp(const Plan &plan, bool before_user_switch);
-// Before the user switch it also makes every fd past the preserved ones
-// close-on-exec, since close_fds_from may not pass the filter later.
-void load_seccomp(const Plan &plan, bool before_user_switch);
+// makes after loading it at `at`; for a load right before execve, also tries
+// the load in a child so a refusal is reported while the runtime listens.
+void check_seccomp(const Plan &plan, SeccompLoad at);
+// Loads the filter and hands a notify listener to the runtime. Except right
+// before execve it also makes every fd past the preserved ones
+// close-on-exec, since close_range may not pass the filter later.
+void load_seccomp(const Plan &plan, SeccompLoad at);
 
 // The process's environment, with HOME added from the container's
 // /etc/passwd (by uid) when the config has none.

@@ -34,6 +34,9 @@ constexpr uint64_t kSchedFlagUtilClampMax = 0x40;
 constexpr uint32_t kUtilClampScale = 1024;  // SCHED_CAPACITY_SCALE
 constexpr int kIoprioWhoProcess = 1;        // IOPRIO_WHO_PROCESS
 
+// Room for CONFIG_NR_CPUS up to 8192.
+constexpr size_t kAllCpusBytes = 8192 / 8;
+
 void set_affinity(const std::vector<uint8_t> &mask, const char *field) {
   // sched_setaffinity wants a whole number of unsigned longs; the plan
   // sends 8-byte multiples.
@@ -42,10 +45,6 @@ void set_affinity(const std::vector<uint8_t> &mask, const char *field) {
 }
 
 }  // namespace
-
-void apply_initial_cpu_affinity(const Plan &plan) {
-  if (plan.mode == 1 && plan.join_process && !plan.cpu_affinity_initial.empty()) set_affinity(plan.cpu_affinity_initial, "initial");
-}
 
 void apply_time_offsets(const Plan &plan) {
   if (plan.time_offsets.empty()) return;
@@ -93,8 +92,14 @@ void apply_process_attrs(const Plan &plan) {
                  attr.sched_priority, static_cast<unsigned long long>(attr.sched_flags));
   }
 
-  // execCPUAffinity does not apply to the container's first process (config.md).
-  if (plan.mode == 1 && plan.join_process && !plan.cpu_affinity_final.empty()) set_affinity(plan.cpu_affinity_final, "final");
+  // execCPUAffinity does not apply to the container's first process
+  // (config.md). The runtime pinned us to `initial` before the cgroup move;
+  // without `final` the process gets every CPU its cgroup allows (the kernel
+  // intersects an all-CPUs mask with the cpuset), not the runtime's pinning.
+  if (plan.mode == 1 && plan.join_process) {
+    if (!plan.cpu_affinity_final.empty()) set_affinity(plan.cpu_affinity_final, "final");
+    else if (!plan.cpu_affinity_initial.empty()) set_affinity(std::vector<uint8_t>(kAllCpusBytes, 0xff), "final (reset)");
+  }
 }
 
 }  // namespace tsrun::init

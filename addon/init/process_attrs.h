@@ -7,7 +7,6 @@ namespace tsrun::init {
 
 // process.execCPUAffinity.initial: as soon as an exec'd process's init has
 // its plan, before it joins the container's namespaces.
-void apply_initial_cpu_affinity(const Plan &plan);
 
 // linux.timeOffsets: right after unshare(CLONE_NEWTIME), before the clone
 // that puts the container process into the new time namespace.

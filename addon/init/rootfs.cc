@@ -46,18 +46,10 @@ void verify_fs(int rootfd, const MountEntry &m) {
 }
 
 // Bind mounts use the new mount API: the clone of the source tree gets its
-// attributes while still detached, then moves onto the target fd.
+// attributes while still detached, then moves onto the target fd. An
+// idmapped one was cloned earlier, from the host's user namespace.
 void bind_mount(const MountEntry &m, int targetfd) {
-  unsigned tree_flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC;
-  if ((m.flags & MS_REC) != 0) tree_flags |= AT_RECURSIVE;
-  int tree = sys::open_tree(AT_FDCWD, m.source.c_str(), tree_flags);
-  if (tree < 0) fail_errno("bind mount %s: open %s", m.destination.c_str(), m.source.c_str());
-  if (m.attr_set != 0 || m.attr_clr != 0) {
-    sys::mount_attr_arg attr = {m.attr_set, m.attr_clr, 0, 0};
-    unsigned flags = AT_EMPTY_PATH | (m.recursive_attr ? AT_RECURSIVE : 0);
-    if (sys::mount_setattr(tree, "", flags, &attr) < 0)
-      fail_errno("bind mount %s: set mount attributes", m.destination.c_str());
-  }
+  int tree = m.idmapped_tree >= 0 ? m.idmapped_tree : detached_bind_tree(m);
   if (sys::move_mount(tree, "", targetfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
     fail_errno("bind mount %s onto %s", m.source.c_str(), m.destination.c_str());
   close(tree);
@@ -293,6 +285,20 @@ void readonly_paths(int rootfd, const Plan &plan) {
 }
 
 }  // namespace
+
+int detached_bind_tree(const MountEntry &m) {
+  unsigned tree_flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC;
+  if ((m.flags & MS_REC) != 0) tree_flags |= AT_RECURSIVE;
+  int tree = sys::open_tree(AT_FDCWD, m.source.c_str(), tree_flags);
+  if (tree < 0) fail_errno("bind mount %s: open %s", m.destination.c_str(), m.source.c_str());
+  if (m.attr_set != 0 || m.attr_clr != 0) {
+    sys::mount_attr_arg attr = {m.attr_set, m.attr_clr, 0, 0};
+    unsigned flags = AT_EMPTY_PATH | (m.recursive_attr ? AT_RECURSIVE : 0);
+    if (sys::mount_setattr(tree, "", flags, &attr) < 0)
+      fail_errno("bind mount %s: set mount attributes", m.destination.c_str());
+  }
+  return tree;
+}
 
 int prepare_rootfs(const Plan &plan) {
   // Nothing done below may propagate back to the host.

@@ -5,6 +5,10 @@
 
 namespace tsrun::init {
 
+// The detached clone (O_CLOEXEC fd) of a bind mount's source tree, with the
+// entry's mount attributes applied; the caller moves it into place.
+int detached_bind_tree(const MountEntry &m);
+
 // Runs in the container's new mount namespace, before pivot_root. Returns an
 // O_DIRECTORY fd of the prepared rootfs.
 int prepare_rootfs(const Plan &plan);

@@ -108,6 +108,10 @@ void print_plan(const Plan &p) {
     kv(k + ".attr_set", m.attr_set);
     kv(k + ".attr_clr", m.attr_clr);
     kv_b(k + ".recursive_attr", m.recursive_attr);
+    kv(k + ".idmap", m.idmap);
+    kv(k + ".idmap_uid_map", m.idmap_uid_map);
+    kv(k + ".idmap_gid_map", m.idmap_gid_map);
+    kv(k + ".idmap_userns", m.idmap_userns);
   }
   kv("devices.count", p.devices.size());
   for (size_t i = 0; i < p.devices.size(); i++) {
@@ -243,6 +247,11 @@ void check_invariants(const Plan &p, const char *what) {
     no_nul(m.destination);
     no_nul(m.type);
     no_nul(m.data);
+    no_nul(m.idmap_uid_map);
+    no_nul(m.idmap_gid_map);
+    no_nul(m.idmap_userns);
+    if (m.idmap > 2) fail(std::string(what) + ": idmap mode out of range");
+    if (m.idmap_uid_map.size() >= 4096 || m.idmap_gid_map.size() >= 4096) fail(std::string(what) + ": id map longer than a page");
   }
   for (const auto &d : p.devices) no_nul(d.path);
 }

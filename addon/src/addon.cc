@@ -6,13 +6,16 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <napi.h>
 
+#include "bpf_devices.h"
 #include "child_io.h"
 #include "messages.h"
+#include "netlink_bindings.h"
 #include "process_ops.h"
 #include "pty_proxy.h"
 #include "seccomp.h"
@@ -46,11 +49,20 @@ Napi::Value SpawnInit(const Napi::CallbackInfo &info) {
     auto arr = info[1].As<Napi::Array>();
     for (uint32_t i = 0; i < 3 && i < arr.Length(); i++) stdio[i] = arr.Get(i).As<Napi::Number>().Int32Value();
   }
-  if (!spawn_init(static_cast<unsigned>(int_arg(info, 0)), stdio, s)) throw errno_error(env, "spawn tsrun-init", errno);
+  // A cgroup v2 directory to start in; one that cannot be opened is no error here
+  int cgroup_fd = -1;
+  if (info.Length() > 2 && info[2].IsString()) {
+    cgroup_fd = open(info[2].As<Napi::String>().Utf8Value().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  }
+  bool ok = spawn_init(static_cast<unsigned>(int_arg(info, 0)), stdio, s, cgroup_fd);
+  int saved = errno;
+  if (cgroup_fd >= 0) close(cgroup_fd);
+  if (!ok) throw errno_error(env, "spawn tsrun-init", saved);
   Napi::Object o = Napi::Object::New(env);
   o.Set("pid", s.pid);
   o.Set("pidfd", s.pidfd);
   o.Set("syncFd", s.sync_fd);
+  o.Set("inCgroup", s.in_cgroup);
   return o;
 }
 
@@ -87,6 +99,25 @@ Napi::Value PidfdOpen(const Napi::CallbackInfo &info) {
   if (fd < 0) throw errno_error(info.Env(), "pidfd_open", errno);
   fcntl(fd, F_SETFD, FD_CLOEXEC);
   return Napi::Number::New(info.Env(), fd);
+}
+
+// A duplicate (close-on-exec) of fd `target` of the process behind the
+// pidfd: how a seccomp notify listener leaves tsrun-init, which hands over
+// only the number so that a profile may notify sendmsg (runc's way too).
+Napi::Value PidfdGetfd(const Napi::CallbackInfo &info) {
+  int fd = static_cast<int>(syscall(SYS_pidfd_getfd, int_arg(info, 0), int_arg(info, 1), 0));
+  if (fd < 0) throw errno_error(info.Env(), "pidfd_getfd", errno);
+  return Napi::Number::New(info.Env(), fd);
+}
+
+// execCPUAffinity.initial: pins the exec helper before it is moved into the
+// container's cgroup (the move itself then resets it to the cgroup's cpuset).
+Napi::Value SetCpuAffinity(const Napi::CallbackInfo &info) {
+  if (info.Length() < 2 || !info[1].IsTypedArray()) throw Napi::TypeError::New(info.Env(), "setCpuAffinity(pid, mask)");
+  auto mask = info[1].As<Napi::Uint8Array>();
+  if (syscall(SYS_sched_setaffinity, int_arg(info, 0), mask.ByteLength(), mask.Data()) < 0)
+    throw errno_error(info.Env(), "sched_setaffinity", errno);
+  return info.Env().Undefined();
 }
 
 Napi::Value PidfdSendSignal(const Napi::CallbackInfo &info) {
@@ -235,6 +266,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("receiveMessage", Napi::Function::New(env, ReceiveMessage));
   exports.Set("pidfdOpen", Napi::Function::New(env, PidfdOpen));
   exports.Set("pidfdSendSignal", Napi::Function::New(env, PidfdSendSignal));
+  exports.Set("pidfdGetfd", Napi::Function::New(env, PidfdGetfd));
+  exports.Set("setCpuAffinity", Napi::Function::New(env, SetCpuAffinity));
   exports.Set("waitPidfd", Napi::Function::New(env, WaitPidfd));
   exports.Set("waitPidfdAsync", Napi::Function::New(env, WaitPidfdAsync));
   exports.Set("mkfifo", Napi::Function::New(env, Mkfifo));
@@ -246,6 +279,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("sendFdToSocket", Napi::Function::New(env, SendFdToSocket));
   exports.Set("collectChild", Napi::Function::New(env, CollectChild));
   exports.Set("compileSeccomp", Napi::Function::New(env, CompileSeccomp));
+  exports.Set("replaceDeviceFilter", Napi::Function::New(env, ReplaceDeviceFilter));
+  exports.Set("deviceFilterIds", Napi::Function::New(env, DeviceFilterIds));
+  register_netlink(env, exports);
   return exports;
 }
 

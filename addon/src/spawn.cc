@@ -10,7 +10,9 @@
 #include <unistd.h>
 
 #include <string>
+#include <vector>
 
+#include "clone_into_cgroup.h"
 #include "init_image.h"
 
 namespace tsrun::addon {
@@ -38,7 +40,7 @@ class SpawnAttr {
 
 }  // namespace
 
-bool spawn_init(unsigned preserve_fds, const int stdio[3], SpawnedInit &out) {
+bool spawn_init(unsigned preserve_fds, const int stdio[3], SpawnedInit &out, int cgroup_fd) {
   int image = sealed_init_fd();
   if (image < 0) return false;
 
@@ -73,6 +75,30 @@ bool spawn_init(unsigned preserve_fds, const int stdio[3], SpawnedInit &out) {
   char *argv[] = {arg0, const_cast<char *>(sync_arg.c_str()), nullptr};
   char *envp[] = {nullptr};
 
+  // Straight into the container's cgroup v2 where the kernel can; else
+  // posix_spawn, and the caller writes cgroup.procs.
+  if (cgroup_fd >= 0) {
+    std::vector<FdMove> moves;
+    for (int i = 0; i < 3; i++)
+      if (stdio[i] >= 0) moves.push_back({stdio[i], i});
+    for (unsigned fd = 3; fd < 3 + preserve_fds; fd++) moves.push_back({static_cast<int>(fd), static_cast<int>(fd)});
+    moves.push_back({pair[1], child_sync});
+    moves.push_back({image, child_image});
+    ExecPlan plan = {image_path.c_str(), argv, envp, moves.data(), moves.size(), child_image + 1};
+    CloneResult r = clone_exec_into_cgroup(plan, cgroup_fd);
+    if (r.cloned) {
+      int saved = errno;
+      close(pair[1]);
+      if (r.pid < 0) {
+        close(pair[0]);
+        errno = saved;
+        return false;
+      }
+      out = {r.pid, r.pidfd, pair[0], true};
+      return true;
+    }
+  }
+
   pid_t pid;
   int rc = posix_spawn(&pid, image_path.c_str(), actions.get(), attr.get(), argv, envp);
   close(pair[1]);
@@ -90,7 +116,7 @@ bool spawn_init(unsigned preserve_fds, const int stdio[3], SpawnedInit &out) {
     return false;
   }
   fcntl(pidfd, F_SETFD, FD_CLOEXEC);
-  out = {pid, pidfd, pair[0]};
+  out = {pid, pidfd, pair[0], false};
   return true;
 }
 

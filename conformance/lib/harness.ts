@@ -48,12 +48,19 @@ export function runtime(): string {
   return runtimePath;
 }
 
+/**
+ * Multiplies every timeout of the suite (runtime calls, waitFor): a slow
+ * machine, like the emulated VM of `make test-cgroup2`, sets
+ * CONFORMANCE_TIME_SCALE.
+ */
+export const TIME_SCALE = Math.max(1, Number(process.env.CONFORMANCE_TIME_SCALE) || 1);
+
 let versionCache: string | undefined;
 
 /** Output of `$RUNTIME --version` ('' if it could not be run). */
 export function runtimeVersion(): string {
   if (versionCache === undefined) {
-    const r = spawnSync(runtime(), ['--version'], { encoding: 'utf8', timeout: 10_000 });
+    const r = spawnSync(runtime(), ['--version'], { encoding: 'utf8', timeout: 10_000 * TIME_SCALE });
     versionCache = r.status === 0 ? String(r.stdout) : '';
   }
   return versionCache;
@@ -95,7 +102,7 @@ export async function waitFor<T>(
   timeout = 5000,
   interval = 20,
 ): Promise<T | undefined> {
-  const deadline = Date.now() + timeout;
+  const deadline = Date.now() + timeout * TIME_SCALE;
   for (;;) {
     let v: T | undefined;
     try {
@@ -496,7 +503,7 @@ export function spawnCaptured(cmd: string, args: string[], ioDir: string, opts: 
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
-    }, opts.timeout ?? 20_000);
+    }, (opts.timeout ?? 20_000) * TIME_SCALE);
     child.on('error', (e) => finish(null, null, `\nspawn error: ${e.message}`));
     child.on('exit', (code, signal) => finish(code, signal));
     opts.onSpawn?.(child);
@@ -560,7 +567,7 @@ export class Harness {
       /* no root */
     }
     for (const id of [...ids].filter(safeId)) {
-      spawnSync(runtime(), ['--root', this.root, 'delete', '--force', id], { stdio: 'ignore', timeout: 5000 });
+      spawnSync(runtime(), ['--root', this.root, 'delete', '--force', id], { stdio: 'ignore', timeout: 5000 * TIME_SCALE });
     }
     for (const mp of cgroupMountPoints()) {
       for (const cg of this.cgroupPaths) {

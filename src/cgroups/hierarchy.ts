@@ -53,6 +53,15 @@ export function hostHierarchies(): Hierarchy[] {
   return cached;
 }
 
+/**
+ * True on a cgroup v2 only host: a cgroup2 mount and no v1 hierarchy with
+ * real controllers (a named one like name=systemd does not count).
+ */
+export function isCgroup2Only(hierarchies: Hierarchy[]): boolean {
+  const v1 = hierarchies.some((h) => h.version === 1 && h.controllers.some((c) => !c.startsWith('name=')));
+  return !v1 && hierarchies.some((h) => h.version === 2);
+}
+
 /** "cpu,cpuacct" -> that hierarchy's line in /proc/<pid>/cgroup, "" for v2. */
 export function hierarchyKey(h: Hierarchy): string {
   return h.version === 2 ? '' : h.controllers.join(',');

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'n
 import { join, posix } from 'node:path';
 
 import { PlanError, RuntimeError } from '../errors.js';
-import { type Hierarchy, hierarchyKey, hostHierarchies, parseProcCgroup } from './hierarchy.js';
+import { type Hierarchy, hierarchyKey, hostHierarchies, isCgroup2Only, parseProcCgroup } from './hierarchy.js';
 import { containerCgroupPath, isContainedPath } from './paths.js';
 import { sleepMs } from '../util/sleep.js';
 
@@ -18,10 +18,11 @@ function ownCgroups(): Map<string, string> {
 /** Absolute cgroup directories for a container, one per hierarchy. */
 export function resolveCgroupPaths(cgroupsPath: string | undefined, id: string, hierarchies: Hierarchy[] = hostHierarchies()): CgroupPaths {
   if (cgroupsPath && !isContainedPath(cgroupsPath)) throw new PlanError('/linux/cgroupsPath', `cgroupsPath must be a clean path without "..": ${cgroupsPath}`);
-  const own = cgroupsPath && !cgroupsPath.startsWith('/') ? ownCgroups() : new Map<string, string>();
+  const unifiedOnly = isCgroup2Only(hierarchies);
+  const own = !cgroupsPath?.startsWith('/') && (cgroupsPath || unifiedOnly) ? ownCgroups() : new Map<string, string>();
   const out: CgroupPaths = {};
   for (const h of hierarchies) {
-    const inHierarchy = containerCgroupPath(cgroupsPath, id, own.get(hierarchyKey(h)) ?? '/');
+    const inHierarchy = containerCgroupPath(cgroupsPath, id, own.get(hierarchyKey(h)) ?? '/', unifiedOnly);
     // A mount of a sub-tree (root != "/") shows paths relative to that root.
     const underRoot = h.root !== '/' && (inHierarchy === h.root || inHierarchy.startsWith(`${h.root}/`));
     const rel = underRoot ? inHierarchy.slice(h.root.length) : inHierarchy;
@@ -50,7 +51,8 @@ export function createCgroups(paths: CgroupPaths): void {
   for (const [mountpoint, dir] of Object.entries(paths)) {
     try {
       mkdirSync(dir, { recursive: true });
-      if (mountpoint.endsWith('/cpuset') || existsSync(join(dir, 'cpuset.cpus'))) inheritCpuset(mountpoint, dir);
+      // (v1 only: an empty v2 cpuset.cpus means "the parent's", and v2 cgroups have cgroup.controllers)
+      if (existsSync(join(dir, 'cpuset.cpus')) && !existsSync(join(dir, 'cgroup.controllers'))) inheritCpuset(mountpoint, dir);
     } catch (e) {
       throw new RuntimeError(`create cgroup ${dir}: ${(e as Error).message}`);
     }

@@ -7,17 +7,17 @@
 // controllers are enabled and the v2 equivalents are written. A value that
 // cannot be applied is a PlanError naming its field, except values that mean
 // "no limit" or the default, which are skipped.
-import { logger } from '../log/logger.js';
 import { PlanError } from '../errors.js';
 import type { Device, Resources } from '../spec/types.js';
-import { deviceRules } from './device-rules.js';
-import type { Hierarchy } from './hierarchy.js';
+import { type DeviceRule, deviceRules } from './device-rules.js';
+import { type Hierarchy, isCgroup2Only } from './hierarchy.js';
 import type { CgroupPaths } from './manager.js';
 import { applyDeviceRules } from './v1/devices.js';
 import { hostV1, placeV1, planV1 } from './v1/index.js';
 import { applyWrites, type PlacedWrite, pointer, RESOURCES } from './write.js';
 import { availableControllers, enableControllers } from './v2/controllers.js';
 import { planV2 } from './v2/index.js';
+import { applyDeviceFilter } from './v2/devices.js';
 import { ioHostV2 } from './v2/io.js';
 import { planUnified } from './v2/unified.js';
 
@@ -28,7 +28,7 @@ function v1Hierarchies(hierarchies: Hierarchy[]): Hierarchy[] {
 
 /** True on a cgroup v2 only host: limits go to the unified hierarchy. */
 export function isUnifiedHost(hierarchies: Hierarchy[]): boolean {
-  return v1Hierarchies(hierarchies).length === 0 && hierarchies.some((h) => h.version === 2);
+  return isCgroup2Only(hierarchies);
 }
 
 function applyV1(hierarchies: Hierarchy[], paths: CgroupPaths, resources: Resources | undefined): void {
@@ -60,8 +60,9 @@ function applyV2(hierarchies: Hierarchy[], paths: CgroupPaths, resources: Resour
   const dir = paths[v2.mountpoint]!;
   // Plan once for the controllers (and to refuse a bad config before
   // touching the host), enable them, then plan with what the kernel offers.
+  // Every controller is enabled, wanted or not, as runc does: the
+  // statistics need them.
   const controllers = planV2(resources).map((w) => w.controller);
-  if (controllers.length === 0) return;
   const why = enableControllers(v2.mountpoint, dir, controllers);
   const writes = planV2(resources, { io: ioHostV2(dir) }).map((write) => ({ dir, write }));
   applyWrites(writes, ({ write }) => why.get(write.controller) ?? 'not supported by this kernel');
@@ -73,12 +74,26 @@ export function applyLimits(hierarchies: Hierarchy[], paths: CgroupPaths, resour
   else applyV1(hierarchies, paths, resources);
 }
 
+/**
+ * `update` on cgroup v2: a new device program replaces the attached one
+ * (runc does so on every update); on v1 the devices cgroup keeps its list.
+ */
+export function applyDeviceRulesAgain(hierarchies: Hierarchy[], paths: CgroupPaths, rules: DeviceRule[] | undefined): void {
+  if (!rules || !isUnifiedHost(hierarchies)) return;
+  const dir = paths[hierarchies.find((h) => h.version === 2)!.mountpoint];
+  if (dir) applyDeviceFilter(dir, rules);
+}
+
 export function applyResources(hierarchies: Hierarchy[], paths: CgroupPaths, resources: Resources | undefined, devices: Device[] | undefined): void {
   applyLimits(hierarchies, paths, resources);
   if (isUnifiedHost(hierarchies)) {
-    if (resources?.devices?.length) logger.warn('cgroup v2 device rules (eBPF) are not implemented yet: linux.resources.devices is not enforced');
+    const dir = paths[hierarchies.find((h) => h.version === 2)!.mountpoint];
+    if (dir) applyDeviceFilter(dir, deviceRules(resources?.devices, devices));
     return;
   }
+  // A hybrid host: the v1 devices controller only, as runc there.
   const devicesV1 = hierarchies.find((h) => h.version === 1 && h.controllers.includes('devices'));
-  if (devicesV1) applyDeviceRules(paths[devicesV1.mountpoint]!, deviceRules(resources?.devices, devices));
+  // Rootless, the container may have no devices cgroup: its rules go unenforced, as with runc.
+  const devicesDir = devicesV1 && paths[devicesV1.mountpoint];
+  if (devicesDir) applyDeviceRules(devicesDir, deviceRules(resources?.devices, devices));
 }

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import yargs from 'yargs/yargs';
 
 import { configureLogger } from '../log/logger.js';
+import { setRootlessMode } from '../util/rootless.js';
 import { createCommand } from './commands/create.js';
 import { deleteCommand } from './commands/delete.js';
 import { eventsCommand } from './commands/events.js';
@@ -78,12 +79,10 @@ export async function main(argv: string[]): Promise<void> {
     .command(eventsCommand)
     .middleware((args: GlobalArgs) => {
       configureLogger({ file: args.log, format: args['log-format'], debug: args.debug });
-      if (args['systemd-cgroup']) {
-        throw new Error(
-          existsSync('/run/systemd/system')
-            ? 'the systemd cgroup driver is not supported by tsrun yet'
-            : 'systemd cgroup flag passed, but systemd support for managing cgroups is not available: systemd is not running as init',
-        );
+      setRootlessMode(args.rootless);
+      // runc's test for a systemd host; on one, create and run use the systemd driver
+      if (args['systemd-cgroup'] && !existsSync('/run/systemd/system')) {
+        throw new Error('systemd cgroup flag passed, but systemd support for managing cgroups is not available: systemd is not running as init');
       }
     })
     .demandCommand(1, 'a command is required')

@@ -1,13 +1,17 @@
 // create: builds the container and leaves its first process waiting for
 // `start`. On any failure nothing is left behind: no process, no cgroup, no
 // state directory.
-import { chmodSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 import { cgroupMountPlan } from '../cgroups/container-mounts.js';
+import { deviceRules } from '../cgroups/device-rules.js';
+import { spawnCgroupDir } from '../cgroups/v2/spawn-target.js';
 import { hostHierarchies } from '../cgroups/hierarchy.js';
-import { applyResources } from '../cgroups/resources.js';
+import { applyLimits, applyResources } from '../cgroups/resources.js';
 import { addProcess, createCgroups, destroyCgroups, resolveCgroupPaths, type CgroupPaths } from '../cgroups/manager.js';
+import { cgroupMountReadonly, checkCgroupLimits, usableCgroupPaths } from '../cgroups/rootless.js';
+import { startScope, stopScope, systemdScope } from '../cgroups/systemd/manager.js';
 import { RuntimeError } from '../errors.js';
 import { HookError, runHooks } from '../hooks/index.js';
 import { containerTarget, type HookSubject, hookState } from '../hooks/target.js';
@@ -15,14 +19,18 @@ import { logger } from '../log/logger.js';
 import { native, type Native, type ReceivedMessage } from '../native/index.js';
 import { buildPlan } from '../plan/build.js';
 import { encodePlan } from '../plan/encode.js';
+import { hostCgroupMounts, protectHostCgroupfs } from '../plan/readonly-host-cgroupfs.js';
 import { Msg, payloadU32 } from '../plan/protocol.js';
-import type { Spec } from '../spec/types.js';
+import type { Resources, Spec } from '../spec/types.js';
 import { loadSpec } from '../spec/validate.js';
 import { checkContainerId } from '../state/id.js';
 import { readProcStat } from '../state/process-identity.js';
 import { EXEC_FIFO, type ContainerRecord, type StateStore } from '../state/store.js';
+import { isRootless } from '../util/rootless.js';
 import { checkConsoleOptions, handOverPty } from './console.js';
 import { writeIdMaps } from './id-maps.js';
+import { moveNetDevices, type MovedNetDevices } from './net-devices.js';
+import { handOverSeccompListener } from './seccomp-listener.js';
 import { storeFor, type RuntimeOptions } from './options.js';
 
 export interface CreateOptions extends RuntimeOptions {
@@ -75,7 +83,10 @@ class Undo {
   bootstrap?: { pid: number; pidfd: number };
   containerPidfd?: number;
   cgroups?: CgroupPaths;
+  /** a systemd scope we started (--systemd-cgroup) */
+  systemdUnit?: string;
   ptyMaster?: number;
+  netDevices?: MovedNetDevices;
   stateDir = false;
 
   constructor(
@@ -85,6 +96,8 @@ class Undo {
   ) {}
 
   run(): void {
+    // First, while the container's network namespace surely still exists.
+    for (const problem of this.netDevices?.rollback() ?? []) logger.warn(`network device not moved back: ${problem}`);
     for (const p of [this.bootstrap?.pidfd, this.containerPidfd]) {
       if (p === undefined) continue;
       try {
@@ -100,6 +113,13 @@ class Undo {
       this.n.closeFd(p);
     }
     if (this.ptyMaster !== undefined) this.n.closeFd(this.ptyMaster);
+    if (this.systemdUnit) {
+      try {
+        stopScope(this.systemdUnit);
+      } catch {
+        // best effort, as below
+      }
+    }
     if (this.cgroups) {
       try {
         destroyCgroups(this.cgroups);
@@ -117,10 +137,23 @@ interface InitEvents {
   /** namespaces and mounts exist, pivot_root has not happened yet */
   hookPoint(pid: number): void;
   ptyMaster(msg: ReceivedMessage): void;
+  /** the container's network namespace exists; nothing runs in it yet */
+  netDevicesPoint(pid: number): void;
+  /** the filter is loaded; msg names its notify listener fd */
+  seccompListener(pid: number, msg: ReceivedMessage): void;
 }
 
 function talkToInit(n: Native, syncFd: number, undo: Undo, events: InitEvents): number {
   let containerPid = 0;
+  // The container process may ask for its devices before the bootstrap
+  // process's ChildPid arrives: both write to this socket.
+  let netDevicesAsked = false;
+  const moveNetDevicesOnceKnown = () => {
+    if (!netDevicesAsked || !containerPid) return;
+    netDevicesAsked = false;
+    events.netDevicesPoint(containerPid);
+    n.sendMessage(syncFd, Msg.Go, new Uint8Array(0), []);
+  };
   for (;;) {
     let msg;
     try {
@@ -134,6 +167,7 @@ function talkToInit(n: Native, syncFd: number, undo: Undo, events: InitEvents): 
       case Msg.ChildPid:
         containerPid = payloadU32(msg.payload);
         undo.containerPidfd = n.pidfdOpen(containerPid);
+        moveNetDevicesOnceKnown();
         break;
       case Msg.UsernsReady:
         events.usernsReady(payloadU32(msg.payload));
@@ -141,6 +175,14 @@ function talkToInit(n: Native, syncFd: number, undo: Undo, events: InitEvents): 
         break;
       case Msg.PtyMaster:
         events.ptyMaster(msg);
+        break;
+      case Msg.SeccompListener:
+        events.seccompListener(containerPid, msg);
+        n.sendMessage(syncFd, Msg.SeccompListenerSent, new Uint8Array(0), []);
+        break;
+      case Msg.NetDevicesPoint:
+        netDevicesAsked = true;
+        moveNetDevicesOnceKnown();
         break;
       case Msg.HookPoint:
         events.hookPoint(containerPid);
@@ -184,15 +226,27 @@ export function createContainer(opts: CreateOptions, spec?: Spec): CreatedContai
     n.mkfifo(join(dir, EXEC_FIFO), 0o622);
     chmodSync(join(dir, EXEC_FIFO), 0o622);
     const hierarchies = hostHierarchies();
-    const cgroupPaths = resolveCgroupPaths(config.linux?.cgroupsPath, opts.id, hierarchies);
+    const rootless = isRootless();
+    // systemd makes the cgroup once the container's process exists (startScope below)
+    const scope = opts.systemdCgroup ? systemdScope(config.linux?.cgroupsPath, opts.id, hierarchies) : undefined;
+    const wantedPaths = scope?.paths ?? resolveCgroupPaths(config.linux?.cgroupsPath, opts.id, hierarchies);
+    // Rootless, only the cgroups we may create (usually none): limits for the others are refused.
+    const cgroupPaths = rootless ? usableCgroupPaths(wantedPaths) : wantedPaths;
+    checkCgroupLimits(hierarchies, cgroupPaths, config.linux?.resources);
+    // A "cgroup" mount without a cgroup of the container's own shows our own
+    // cgroups instead ("." below our own cgroup), read-only (CVE-2023-25809).
+    const mountedPaths = rootless ? { ...resolveCgroupPaths('.', opts.id, hierarchies), ...cgroupPaths } : cgroupPaths;
+    const ownCgroupns = (config.linux?.namespaces ?? []).some((ns) => ns.type === 'cgroup' && !ns.path);
     const plan = buildPlan(config, {
       bundle,
       execFifoName: EXEC_FIFO,
       preserveFds: (opts.preserveFds ?? 0) + listenFds,
       noPivot: opts.noPivot === true,
       noNewKeyring: opts.noNewKeyring === true,
-      cgroupMounts: (destination, readonly) => cgroupMountPlan(destination, readonly, hierarchies, cgroupPaths),
+      cgroupMounts: (destination, readonly) =>
+        cgroupMountPlan(destination, cgroupMountReadonly(readonly, rootless, ownCgroupns, wantedPaths, cgroupPaths), hierarchies, mountedPaths),
     });
+    if (rootless) plan.mounts = protectHostCgroupfs(plan.mounts, hostCgroupMounts(readFileSync('/proc/self/mountinfo', 'utf8')));
     const payload = encodePlan(plan);
     const subject: HookSubject = {
       id: opts.id,
@@ -219,19 +273,30 @@ export function createContainer(opts: CreateOptions, spec?: Spec): CreatedContai
       process: config.process,
       seccomp: config.linux?.seccomp,
       resources: config.linux?.resources,
+      deviceRules: deviceRules(config.linux?.resources?.devices, config.linux?.devices),
+      systemdUnit: scope?.unit.unit,
       createdComplete: false,
     };
     store.write(provisional);
-    createCgroups(cgroupPaths);
-    undo.cgroups = cgroupPaths;
-    applyResources(hierarchies, cgroupPaths, config.linux?.resources, config.linux?.devices);
+    if (!scope) {
+      createCgroups(cgroupPaths);
+      undo.cgroups = cgroupPaths;
+      applyResources(hierarchies, cgroupPaths, withoutPidsLimit(config.linux?.resources), config.linux?.devices);
+    }
 
     let ptyMaster: number | undefined;
-    const init = n.spawnInit(plan.preserveFds);
+    const init = n.spawnInit(plan.preserveFds, undefined, spawnCgroupDir(cgroupPaths, hierarchies));
     undo.bootstrap = { pid: init.pid, pidfd: init.pidfd };
     let containerPid: number;
     try {
-      addProcess(cgroupPaths, init.pid);
+      if (scope) {
+        // undone from here on only: a failed start may have met another container's unit
+        startScope(scope, init.pid, hierarchies, config.linux?.resources, config.linux?.devices);
+        undo.systemdUnit = scope.unit.unit;
+        undo.cgroups = cgroupPaths;
+      } else {
+        addProcess(cgroupPaths, init.pid);
+      }
       const dirFd = n.openDirPath(dir);
       try {
         n.sendMessage(init.syncFd, Msg.Plan, payload, [dirFd]);
@@ -247,10 +312,17 @@ export function createContainer(opts: CreateOptions, spec?: Spec): CreatedContai
           runHooks('createRuntime', config.hooks, state);
           runHooks('createContainer', config.hooks, state, containerTarget(subject, pid));
         },
+        netDevicesPoint: (pid) => {
+          undo.netDevices = moveNetDevices(n, pid, plan.netDevices ?? []);
+        },
         ptyMaster: (msg) => {
           ptyMaster = handOverPty(msg, opts.consoleSocket);
           undo.ptyMaster = ptyMaster;
         },
+        // runc's order: the listener has the fd while the container is still
+        // being created, before its process can make a notified syscall.
+        seccompListener: (pid, msg) =>
+          handOverSeccompListener(n, config.linux?.seccomp, msg, { pid, pidfd: undo.containerPidfd }, hookState(subject, 'creating', pid)),
       });
     } finally {
       n.closeFd(init.syncFd);
@@ -258,6 +330,10 @@ export function createContainer(opts: CreateOptions, spec?: Spec): CreatedContai
     n.waitPidfd(init.pidfd, false);
     n.closeFd(init.pidfd);
     undo.bootstrap = undefined;
+    // Only now: the set-up itself forks (init clones the container process),
+    // and a limit as low as 0 must not stop that (config-linux.md pids).
+    const pids = config.linux?.resources?.pids;
+    if (!scope && pids) applyLimits(hierarchies, cgroupPaths, { pids });
 
     const stat = readProcStat(containerPid);
     if (!stat) throw new RuntimeError('container process exited during create');
@@ -266,6 +342,9 @@ export function createContainer(opts: CreateOptions, spec?: Spec): CreatedContai
     if (opts.pidFile) writePidFile(opts.pidFile, containerPid);
     const pidfd = undo.containerPidfd!;
     if (opts.pidfdSocket) n.sendFdToSocket(opts.pidfdSocket, pidfd, '');
+    // The devices belong to the container's network namespace from now on.
+    undo.netDevices?.release();
+    undo.netDevices = undefined;
     return { record, pidfd, ptyMaster };
   } catch (e) {
     undo.run();
@@ -273,6 +352,12 @@ export function createContainer(opts: CreateOptions, spec?: Spec): CreatedContai
     if (e instanceof HookError) runHooks('poststop', config.hooks, hookState({ id: opts.id, bundle, annotations: config.annotations ?? {} }, 'stopped', undefined));
     throw e;
   }
+}
+
+function withoutPidsLimit(resources: Resources | undefined): Resources | undefined {
+  if (!resources?.pids) return resources;
+  const { pids: _late, ...rest } = resources;
+  return rest;
 }
 
 export function create(opts: CreateOptions): ContainerRecord {

@@ -2,6 +2,7 @@
 // live one is killed first.
 import { freezerState, setFrozen } from '../cgroups/freezer.js';
 import { cgroupPids, destroyCgroups } from '../cgroups/manager.js';
+import { stopScope } from '../cgroups/systemd/manager.js';
 import { ContainerNotFoundError, RuntimeError } from '../errors.js';
 import { runHooks } from '../hooks/index.js';
 import { hookState } from '../hooks/target.js';
@@ -46,6 +47,8 @@ export function deleteContainer(opts: RuntimeOptions & { id: string; force?: boo
     // The first process is gone but some of its children live on.
     killEverything(record);
   }
+  // systemd removes the scope's cgroup; the rest (v1 hierarchies it does not manage) is ours
+  if (record.systemdUnit) stopScope(record.systemdUnit);
   destroyCgroups(record.cgroupPaths);
   store.remove(opts.id);
   // runtime.md Lifecycle 13: after the container is gone; failures only warn.

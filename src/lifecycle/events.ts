@@ -3,6 +3,7 @@
 // event whenever the OOM killer acts in its memory cgroup. One JSON object
 // per line, in the shape `runc events` prints.
 import { containerCgroupStats, containerOomCount, encodeJson, runcEvent, runcStats, type CgroupStats } from '../cgroups/stats/index.js';
+import { requireCgroups } from '../cgroups/rootless.js';
 import { RuntimeError } from '../errors.js';
 import type { ContainerRecord, StateStore } from '../state/store.js';
 import { storeFor, type RuntimeOptions } from './options.js';
@@ -76,7 +77,9 @@ function liveRecord(store: StateStore, id: string): ContainerRecord {
 
 /** The container's cgroup statistics now. */
 export function containerStats(opts: EventsOptions): CgroupStats {
-  return containerCgroupStats(liveRecord(storeFor(opts), opts.id).cgroupPaths);
+  const record = liveRecord(storeFor(opts), opts.id);
+  requireCgroups(record.cgroupPaths, 'read container statistics');
+  return containerCgroupStats(record.cgroupPaths);
 }
 
 /** One stats event as the line `events --stats` prints. */
@@ -117,6 +120,7 @@ export async function events(opts: EventsRunOptions): Promise<void> {
   if (intervalNs <= 0n) throw new RuntimeError('duration interval must be greater than 0');
   const status = containerStatus(store, first);
   if (status === 'stopped' || status === 'creating') throw notRunning(id);
+  requireCgroups(first.cgroupPaths, 'read container events');
 
   if (opts.stats) {
     opts.write(statsEventLine(id, containerCgroupStats(first.cgroupPaths)));

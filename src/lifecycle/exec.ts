@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { addProcess } from '../cgroups/manager.js';
 import { subCgroupPaths } from '../cgroups/sub-cgroups.js';
 import { RuntimeError } from '../errors.js';
-import { containerTarget } from '../hooks/target.js';
+import { containerTarget, hookState } from '../hooks/target.js';
 import { native } from '../native/index.js';
 import { planProcess } from '../plan/build.js';
 import { capabilityMask } from '../plan/capabilities.js';
@@ -19,6 +19,7 @@ import type { ContainerRecord } from '../state/store.js';
 import { writePidFile } from './create.js';
 import { checkConsoleOptions, handOverPty } from './console.js';
 import { waitInForeground } from './foreground.js';
+import { handOverSeccompListener } from './seccomp-listener.js';
 import { proxyTerminal } from './terminal-proxy.js';
 import { storeFor, type RuntimeOptions } from './options.js';
 import { containerStatus } from './status.js';
@@ -107,6 +108,14 @@ export interface StartedExec {
   ptyMaster?: number;
 }
 
+function pinInitially(n: ReturnType<typeof native>, pid: number, mask: Uint8Array): void {
+  try {
+    n.setCpuAffinity(pid, mask);
+  } catch (e) {
+    throw new RuntimeError(`process.execCPUAffinity.initial: ${(e as Error).message}`);
+  }
+}
+
 /** Starts the process; returns once it has exec'd (or throws why it could not). */
 export function startExec(opts: ExecOptions): StartedExec {
   const store = storeFor(opts);
@@ -117,12 +126,15 @@ export function startExec(opts: ExecOptions): StartedExec {
   if (status !== 'running' && status !== 'created' && status !== 'paused') throw new RuntimeError(`cannot exec in a ${status} container`);
   const process = execProcess(record.process, opts);
   checkConsoleOptions(process.terminal === true, opts.consoleSocket, opts.detach === true);
-  const payload = encodePlan(execPlan(record, process, opts.preserveFds ?? 0));
+  const plan = execPlan(record, process, opts.preserveFds ?? 0);
+  const payload = encodePlan(plan);
   const n = native();
   const init = n.spawnInit(opts.preserveFds ?? 0);
   let pidfd = -1;
   let ptyMaster: number | undefined;
   try {
+    // Before the move into the container's cgroup, as the spec words it.
+    if (plan.cpuAffinityInitial) pinInitially(n, init.pid, plan.cpuAffinityInitial);
     addProcess(opts.cgroups?.length ? subCgroupPaths(record.cgroupPaths, opts.cgroups) : record.cgroupPaths, init.pid);
     if (!isSameProcessAlive(record.pid, record.pidStartTime)) throw new RuntimeError('container not running');
     n.sendMessage(init.syncFd, Msg.Plan, payload, []);
@@ -133,6 +145,11 @@ export function startExec(opts: ExecOptions): StartedExec {
       if (msg.type === Msg.ChildPid) {
         pid = payloadU32(msg.payload);
         pidfd = n.pidfdOpen(pid);
+      } else if (msg.type === Msg.SeccompListener) {
+        // As runc: the new process's pid; the state is the container's.
+        const subject = { id: record.id, bundle: record.bundle, annotations: record.annotations ?? {} };
+        handOverSeccompListener(n, record.seccomp, msg, { pid, pidfd: pidfd >= 0 ? pidfd : undefined }, hookState(subject, status, record.pid));
+        n.sendMessage(init.syncFd, Msg.SeccompListenerSent, new Uint8Array(0), []);
       } else if (msg.type === Msg.PtyMaster) {
         ptyMaster = handOverPty(msg, opts.consoleSocket);
       } else if (msg.type === Msg.Error) {

@@ -1,6 +1,7 @@
 // kill: signals the container's first process, or with `all` every process
 // in its cgroup.
 import { cgroupPids } from '../cgroups/manager.js';
+import { killContainerCgroup } from '../cgroups/v2/kill.js';
 import { ContainerNotRunningError } from '../errors.js';
 import { native } from '../native/index.js';
 import { isSameProcessAlive, readProcStat } from '../state/process-identity.js';
@@ -35,6 +36,13 @@ export function signalProcess(pid: number, startTime: string, signal: number): b
 }
 
 export function signalAll(record: ContainerRecord, signal: number): void {
+  // Rootless without cgroups nothing lists the processes: the first one is all we know.
+  if (Object.keys(record.cgroupPaths).length === 0) {
+    signalProcess(record.pid, record.pidStartTime, signal);
+    return;
+  }
+  // cgroup v2's cgroup.kill: the whole cgroup at once, sub-cgroups included
+  if (signal === 9 && killContainerCgroup(record.cgroupPaths)) return;
   for (const pid of cgroupPids(record.cgroupPaths)) {
     const stat = readProcStat(pid);
     if (stat) signalProcess(pid, stat.startTime, signal);

@@ -3,12 +3,14 @@
 import { spawnSync } from 'node:child_process';
 
 import { cgroupPids } from '../cgroups/manager.js';
+import { requireCgroups } from '../cgroups/rootless.js';
 import { RuntimeError } from '../errors.js';
 import { storeFor, type RuntimeOptions } from './options.js';
 
 export function containerPids(opts: RuntimeOptions & { id: string }): number[] {
   const store = storeFor(opts);
   const record = store.read(opts.id);
+  requireCgroups(record.cgroupPaths, "list the container's processes");
   return cgroupPids(record.cgroupPaths).sort((a, b) => a - b);
 }
 

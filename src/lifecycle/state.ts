@@ -3,6 +3,7 @@ import type { ContainerStatus, OciState } from '../spec/types.js';
 import { storeFor, type RuntimeOptions } from './options.js';
 import { containerStatus } from './status.js';
 import type { ContainerRecord, StateStore } from '../state/store.js';
+import { dirOwner } from '../state/owner.js';
 
 export interface ContainerState extends OciState {
   rootfs: string;
@@ -39,7 +40,8 @@ export function list(opts: RuntimeOptions = {}): ContainerState[] {
   const out: ContainerState[] = [];
   for (const id of store.ids()) {
     try {
-      out.push(toState(store, store.read(id)));
+      const state = toState(store, store.read(id));
+      out.push({ ...state, owner: state.owner || (dirOwner(store.dir(id)) ?? '') });
     } catch {
       // a container being created or deleted right now
     }

@@ -1,7 +1,10 @@
 // update: changes the cgroup limits of a live container (runc's `update`,
 // as containerd, podman and Docker call it).
 import { hostHierarchies } from '../cgroups/hierarchy.js';
-import { applyLimits } from '../cgroups/resources.js';
+import { applyDeviceRulesAgain, applyLimits } from '../cgroups/resources.js';
+import { updateScope } from '../cgroups/systemd/manager.js';
+import { checkMemoryBeforeUpdate } from '../cgroups/memory-check.js';
+import { checkCgroupLimits } from '../cgroups/rootless.js';
 import { ContainerNotRunningError, RuntimeError } from '../errors.js';
 import type { Resources } from '../spec/types.js';
 import { storeFor, type RuntimeOptions } from './options.js';
@@ -31,7 +34,12 @@ export function update(opts: RuntimeOptions & { id: string; resources: Resources
   if (status === 'stopped') throw new ContainerNotRunningError();
   if (status === 'creating') throw new RuntimeError('cannot update a container that is being created');
   const merged = mergeResources(record.resources, opts.resources);
-  applyLimits(hostHierarchies(), record.cgroupPaths, { ...merged, devices: undefined });
+  checkCgroupLimits(hostHierarchies(), record.cgroupPaths, { ...opts.resources, devices: undefined });
+  checkMemoryBeforeUpdate(hostHierarchies(), record.cgroupPaths, merged.memory, opts.resources.memory?.limit);
+  const limits = { ...merged, devices: undefined };
+  if (record.systemdUnit) updateScope(record.systemdUnit, hostHierarchies(), record.cgroupPaths, limits);
+  else applyLimits(hostHierarchies(), record.cgroupPaths, limits);
+  applyDeviceRulesAgain(hostHierarchies(), record.cgroupPaths, record.deviceRules);
   store.write({ ...record, resources: merged });
 }
 

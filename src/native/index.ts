@@ -9,6 +9,8 @@ export interface SpawnedInit {
   pid: number;
   pidfd: number;
   syncFd: number;
+  /** true when it started inside the cgroup v2 directory given (clone3 CLONE_INTO_CGROUP) */
+  inCgroup?: boolean;
 }
 
 export interface ReceivedMessage {
@@ -32,9 +34,31 @@ export interface ChildOutput {
   timedOut: boolean;
 }
 
+/** A network interface as rtnetlink lists it. */
+export interface NetLink {
+  index: number;
+  name: string;
+  up: boolean;
+}
+
+/** An interface address (RTM_GETADDR); the byte fields are the raw IFA_* attributes. */
+export interface NetAddress {
+  /** AF_INET (2) or AF_INET6 (10) */
+  family: number;
+  prefixLength: number;
+  /** RT_SCOPE_* (0: universe) */
+  scope: number;
+  /** IFA_F_* */
+  flags: number;
+  local?: Uint8Array;
+  address?: Uint8Array;
+  broadcast?: Uint8Array;
+}
+
 export interface Native {
   /** stdio: fds to become the helper's 0, 1, 2 (-1 or absent: inherit ours) */
-  spawnInit(preserveFds: number, stdio?: [number, number, number]): SpawnedInit;
+  /** cgroupDir: a cgroup v2 directory to start inside where the kernel allows (else it starts in ours) */
+  spawnInit(preserveFds: number, stdio?: [number, number, number], cgroupDir?: string): SpawnedInit;
   /** Connects to an AF_UNIX stream socket and sends fd (SCM_RIGHTS) with `name` as the payload. */
   sendFdToSocket(path: string, fd: number, name: string): void;
   /** Copies our stdin to the pty master and the master to our stdout (raw mode) until the pty closes. */
@@ -53,6 +77,10 @@ export interface Native {
   receiveMessage(fd: number, timeoutMs: number): ReceivedMessage | null;
   pidfdOpen(pid: number): number;
   pidfdSendSignal(pidfd: number, signal: number): void;
+  /** pidfd_getfd(2): a close-on-exec duplicate of fd `targetFd` of the process behind the pidfd. */
+  pidfdGetfd(pidfd: number, targetFd: number): number;
+  /** sched_setaffinity(2) of another process; mask is an unsigned long[] CPU bitmask. */
+  setCpuAffinity(pid: number, mask: Uint8Array): void;
   /** null when nohang and the process still runs */
   waitPidfd(pidfd: number, nohang: boolean): ExitStatus | null;
   waitPidfdAsync(pidfd: number): Promise<ExitStatus>;
@@ -61,6 +89,24 @@ export interface Native {
   closeFd(fd: number): void;
   /** A normalized seccomp profile (src/plan/seccomp.ts), or its JSON text -> struct sock_filter[] bytes. */
   compileSeccomp(profile: object | string): Uint8Array;
+  /**
+   * cgroup v2 device filter: loads `insns` (struct bpf_insn[]) as a
+   * BPF_PROG_TYPE_CGROUP_DEVICE program, attaches it to the cgroup directory
+   * and detaches the device programs attached there before.
+   */
+  replaceDeviceFilter(cgroupDir: string, insns: Uint8Array): void;
+  /** Ids of the device programs attached to the cgroup directory itself. */
+  deviceFilterIds(cgroupDir: string): number[];
+  /** Opens a network namespace file (O_RDONLY, close-on-exec); refuses anything else. */
+  netnsOpen(path: string): number;
+  /** A NETLINK_ROUTE socket of the network namespace behind netnsFd (-1: ours). */
+  netlinkOpen(netnsFd: number): number;
+  netlinkLinks(sock: number): NetLink[];
+  netlinkAddresses(sock: number, index: number): NetAddress[];
+  /** Moves a link into the namespace behind netnsFd, named `name` there (one RTM_NEWLINK). */
+  netlinkMoveLink(sock: number, index: number, netnsFd: number, name: string): void;
+  netlinkAddAddress(sock: number, index: number, address: NetAddress): void;
+  netlinkSetUp(sock: number, index: number, up: boolean): void;
 }
 
 const ADDON = 'addon/build/Release/tsrun_native.node';

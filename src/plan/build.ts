@@ -8,7 +8,9 @@ import type { Mount, Namespace, Process, Seccomp, Spec } from '../spec/types.js'
 import { capabilityMask, UnknownCapabilityError } from './capabilities.js';
 import { DEFAULT_SYMLINKS, planDevices } from './devices.js';
 import { bindAttributes, MS, parseMountOptions } from './mount-options.js';
+import { containerUserns, planMountIdmap, type ContainerUserns } from './idmap.js';
 import { CLONE_FLAGS } from './namespaces.js';
+import { planNetDevices } from './net-devices.js';
 import { RLIMITS } from './rlimits.js';
 import { planLinuxAttrs, planProcessAttrs } from './process-attrs.js';
 import { planSeccomp } from './seccomp.js';
@@ -54,15 +56,15 @@ function absoluteDestination(destination: string): string {
   return posix.normalize(isAbsolute(destination) ? destination : `/${destination}`);
 }
 
-function planMount(m: Mount, index: number, bundle: string): PlanMount {
+function planMount(m: Mount, index: number, bundle: string, userns: ContainerUserns | undefined): PlanMount {
   const pointer = `/mounts/${index}`;
   const destination = absoluteDestination(m.destination);
   const parsed = parseMountOptions(m.options);
   if (parsed.unsupported.length > 0)
     throw new PlanError(`${pointer}/options`, `mount option ${parsed.unsupported[0]} is not supported by tsrun yet`);
-  if (m.uidMappings || m.gidMappings) throw new PlanError(`${pointer}/uidMappings`, 'idmapped mounts are not supported by tsrun yet');
   const type = m.type ?? '';
   const isBind = (parsed.flags & MS.BIND) !== 0n || type === 'bind';
+  const idmap = planMountIdmap(m, pointer, parsed, isBind, userns);
   if (parsed.copyUp) {
     const at = `${pointer}/options/${(m.options ?? []).indexOf('tmpcopyup')}`;
     if (isBind || type !== 'tmpfs') throw new PlanError(at, `tmpcopyup needs a tmpfs mount, not ${isBind ? 'a bind mount' : type ? `type ${type}` : 'a mount without a type'}`);
@@ -87,6 +89,7 @@ function planMount(m: Mount, index: number, bundle: string): PlanMount {
       attrSet: set,
       attrClr: clr,
       recursiveAttr: parsed.hasRecursive,
+      ...(idmap ? { idmap } : {}),
     };
   }
   if (parsed.hasRecursive) throw new PlanError(`${pointer}/options`, 'recursive mount options (rro, rnosuid, ...) need a bind mount');
@@ -177,7 +180,6 @@ function refuseUnsupportedProcessFields(process: Process): void {
 /** Linux fields tsrun cannot honour yet. */
 function refuseUnsupportedLinuxFields(linux: NonNullable<Spec['linux']>): void {
   const unsupported: [keyof NonNullable<Spec['linux']>, string][] = [
-    ['netDevices', 'netDevices is not supported by tsrun yet'],
     ['intelRdt', 'Intel RDT (resctrl) is not available on this host'],
     ['mountLabel', 'SELinux is not available on this host'],
   ];
@@ -239,20 +241,24 @@ export function buildPlan(spec: Spec, ctx: PlanContext): Plan {
     throw new PlanError('/linux/uidMappings', 'a new user namespace needs uidMappings and gidMappings');
   if (!has('user') && (linux.uidMappings?.length || linux.gidMappings?.length))
     throw new PlanError('/linux/uidMappings', 'uidMappings and gidMappings need a user namespace');
-  if (spec.hostname !== undefined && spec.hostname !== '' && (newNamespaces & CLONE_FLAGS.uts) === 0)
-    throw new PlanError('/hostname', 'setting the hostname needs a new uts namespace');
-  if (spec.domainname !== undefined && spec.domainname !== '' && (newNamespaces & CLONE_FLAGS.uts) === 0)
-    throw new PlanError('/domainname', 'setting the domainname needs a new uts namespace');
+  // The names go to the container's own uts namespace, new or joined by
+  // path; never to the one it would share with the host.
+  if (spec.hostname !== undefined && spec.hostname !== '' && !has('uts'))
+    throw new PlanError('/hostname', 'setting the hostname needs a uts namespace');
+  if (spec.domainname !== undefined && spec.domainname !== '' && !has('uts'))
+    throw new PlanError('/domainname', 'setting the domainname needs a uts namespace');
 
   const mounts: PlanMount[] = [];
   const symlinks = [...DEFAULT_SYMLINKS];
+  const userns = containerUserns(namespaces, linux.uidMappings, linux.gidMappings);
   (spec.mounts ?? []).forEach((m, i) => {
     if (m.type === 'cgroup' || m.type === 'cgroup2') {
+      planMountIdmap(m, `/mounts/${i}`, parseMountOptions(m.options), false, userns); // refuses an idmap request
       const expanded = ctx.cgroupMounts(absoluteDestination(m.destination), (m.options ?? []).includes('ro'));
       mounts.push(...expanded.mounts);
       symlinks.push(...expanded.symlinks);
     } else {
-      mounts.push(planMount(m, i, ctx.bundle));
+      mounts.push(planMount(m, i, ctx.bundle, userns));
     }
   });
 
@@ -267,7 +273,11 @@ export function buildPlan(spec: Spec, ctx: PlanContext): Plan {
     uidMapNeeded: newUserNs,
     rootfs,
     rootReadonly: spec.root.readonly === true,
-    hostPropagation: (propagation ?? MS.SLAVE) | MS.REC,
+    // The host's mounts as the container's set-up sees them: never shared
+    // (its mounts would reach the host, and pivot_root refuses a shared root)
+    // nor unbindable (the rootfs could not be bound). rootfsPropagation is
+    // applied to the new root after pivot_root.
+    hostPropagation: (propagation === MS.PRIVATE ? MS.PRIVATE : MS.SLAVE) | MS.REC,
     rootPropagation: propagation !== undefined ? propagation | MS.REC : 0n,
     noPivot: ctx.noPivot,
     mounts,
@@ -284,6 +294,7 @@ export function buildPlan(spec: Spec, ctx: PlanContext): Plan {
     execFifoName: ctx.execFifoName,
     hookPause: ['prestart', 'createRuntime', 'createContainer'].some((k) => (spec.hooks?.[k as keyof typeof spec.hooks]?.length ?? 0) > 0),
     loopbackUp: (newNamespaces & CLONE_FLAGS.network) !== 0,
+    netDevices: planNetDevices(linux),
     ...planLinuxAttrs(linux, (newNamespaces & CLONE_FLAGS.time) !== 0),
   };
 }

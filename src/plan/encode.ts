@@ -63,6 +63,12 @@ function writeMount(w: RecordWriter, m: PlanMount): void {
     .u64(Tag.MountRecursiveAttr, m.recursiveAttr);
   if (m.data) w.str(Tag.MountData, m.data);
   if (m.copyUp) w.u64(Tag.MountCopyUp, true);
+  if (m.idmap) {
+    w.u64(Tag.MountIdmap, m.idmap.recursive ? 2 : 1);
+    if (m.idmap.uidMap !== undefined) w.str(Tag.MountIdmapUidMap, m.idmap.uidMap);
+    if (m.idmap.gidMap !== undefined) w.str(Tag.MountIdmapGidMap, m.idmap.gidMap);
+    if (m.idmap.usernsPath !== undefined) w.str(Tag.MountIdmapUserns, m.idmap.usernsPath);
+  }
 }
 
 function makedev(major: number, minor: number): bigint {
@@ -134,6 +140,7 @@ export function encodePlan(plan: Plan): Uint8Array {
   if (plan.setsid !== undefined) w.u64(Tag.Setsid, plan.setsid);
   if (plan.hookPause) w.u64(Tag.HookPause, true);
   if (plan.loopbackUp) w.u64(Tag.LoopbackUp, true);
+  if (plan.netDevices?.length) w.u64(Tag.NetDevicesPause, true);
   if (plan.personality !== undefined) w.u64(Tag.Personality, plan.personality);
   if (plan.ioPriority !== undefined) w.u64(Tag.IoPriority, plan.ioPriority);
   if (plan.scheduler) {

@@ -22,6 +22,7 @@ export const MS = {
   SLAVE: 0x80000n,
   SHARED: 0x100000n,
   RELATIME: 0x200000n,
+  I_VERSION: 0x800000n,
   STRICTATIME: 0x1000000n,
   LAZYTIME: 0x2000000n,
 } as const;
@@ -70,6 +71,8 @@ const FLAG_OPTIONS: Record<string, FlagOption> = {
   nostrictatime: { set: false, flag: MS.STRICTATIME },
   lazytime: { set: true, flag: MS.LAZYTIME },
   nolazytime: { set: false, flag: MS.LAZYTIME },
+  iversion: { set: true, flag: MS.I_VERSION },
+  noiversion: { set: false, flag: MS.I_VERSION },
   silent: { set: true, flag: MS.SILENT },
   loud: { set: false, flag: MS.SILENT },
   nosymfollow: { set: true, flag: MS.NOSYMFOLLOW },
@@ -130,6 +133,10 @@ const FLAG_TO_ATTR: [bigint, bigint][] = [
 // runc extensions that change how tsrun-init mounts, not the flags.
 const EXTENSION_OPTIONS = ['tmpcopyup'];
 
+// config.md: an idmapping for the mount (ridmap: for every mount of the tree).
+// Never passed to mount(2).
+const IDMAP_OPTIONS: Record<string, boolean> = { idmap: false, ridmap: true };
+
 /** Every mount option name tsrun understands (for `tsrun features`). */
 export function knownMountOptions(): string[] {
   return [
@@ -137,6 +144,7 @@ export function knownMountOptions(): string[] {
     ...Object.keys(PROPAGATION_OPTIONS),
     ...Object.keys(RECURSIVE_OPTIONS),
     ...EXTENSION_OPTIONS,
+    ...Object.keys(IDMAP_OPTIONS),
   ].sort();
 }
 
@@ -151,8 +159,10 @@ export interface ParsedMountOptions {
   hasRecursive: boolean;
   /** tmpcopyup: fill a tmpfs with a copy of the directory it covers */
   copyUp: boolean;
-  /** options tsrun knows but this mount cannot honour, e.g. idmap */
+  /** options tsrun knows but this mount cannot honour */
   unsupported: string[];
+  /** idmap or ridmap, the last one given */
+  idmap?: { option: 'idmap' | 'ridmap'; recursive: boolean };
 }
 
 export function parseMountOptions(options: readonly string[] = []): ParsedMountOptions {
@@ -196,7 +206,7 @@ export function parseMountOptions(options: readonly string[] = []): ParsedMountO
       continue;
     }
     if (opt === 'idmap' || opt === 'ridmap') {
-      out.unsupported.push(opt);
+      out.idmap = { option: opt, recursive: IDMAP_OPTIONS[opt]! };
       continue;
     }
     out.data.push(opt);

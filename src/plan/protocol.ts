@@ -15,6 +15,12 @@ export const enum Msg {
   Warning = 10,
   HookPoint = 11,
   Debug = 12,
+  /** init -> parent: the network namespace exists; move linux.netDevices in, then Go */
+  NetDevicesPoint = 28,
+  /** init -> parent: u32 number of its seccomp notify listener fd, to take with pidfd_getfd and pass on to linux.seccomp.listenerPath */
+  SeccompListener = 20,
+  /** parent -> init: the listener has the fd; init closes its copy and carries on */
+  SeccompListenerSent = 21,
 }
 
 export const enum Tag {
@@ -87,6 +93,7 @@ export const enum Tag {
   ExecFromFd = 111,
   HookPause = 112,
   LoopbackUp = 113,
+  NetDevicesPause = 160,
   JoinProcess = 114,
   SeccompFlags = 90,
   Personality = 120,
@@ -103,6 +110,10 @@ export const enum Tag {
   MemPolicyMode = 131,
   MemPolicyNodes = 132,
   TimeOffsets = 133,
+  MountIdmap = 150,
+  MountIdmapUidMap = 151,
+  MountIdmapGidMap = 152,
+  MountIdmapUserns = 153,
 }
 
 /** The u32 a ChildPid or UsernsReady message carries. */

@@ -22,6 +22,8 @@ export const SCMP_ACT = {
   ERRNO: 0x00050000,
   TRACE: 0x7ff00000,
   LOG: 0x7ffc0000,
+  /** the syscall waits for the answer of the listener at linux.seccomp.listenerPath */
+  NOTIFY: 0x7fc00000,
   ALLOW: 0x7fff0000,
 } as const;
 
@@ -75,8 +77,15 @@ export const SECCOMP_FILTER_FLAG: Record<string, number> = {
   SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV: 32,
 };
 
-/** Flags that only mean something with a notify listener, which tsrun does not set up. */
+/** Flags that only mean something with a notify listener (the kernel refuses them otherwise). */
 const LISTENER_ONLY_FLAGS = SECCOMP_FILTER_FLAG.SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV!;
+/**
+ * seccomp(2) returns a notify listener fd: set by tsrun itself, never from the
+ * config, whenever a rule uses SCMP_ACT_NOTIFY. tsrun-init hands that fd over
+ * when it sees this flag.
+ */
+export const SECCOMP_FILTER_FLAG_NEW_LISTENER = 8;
+const SECCOMP_FILTER_FLAG_TSYNC = SECCOMP_FILTER_FLAG.SECCOMP_FILTER_FLAG_TSYNC!;
 
 /** Syscall arguments a rule can test (seccomp_data.args). */
 const MAX_ARGS = 6;
@@ -120,7 +129,7 @@ export interface SeccompProgram {
 
 export interface NormalizedSeccomp {
   program: SeccompProgram;
-  /** SECCOMP_FILTER_FLAG_* for seccomp(2) */
+  /** SECCOMP_FILTER_FLAG_* for seccomp(2); NEW_LISTENER when a rule notifies */
   flags: number;
 }
 
@@ -128,6 +137,11 @@ function isAllowLike(action: number): boolean {
   // A tracer handles syscalls it does not know itself; ENOSYS would get in its way.
   const kind = (action & 0xffff0000) >>> 0;
   return kind === SCMP_ACT.ALLOW || kind === SCMP_ACT.LOG || kind === SCMP_ACT.TRACE;
+}
+
+/** Whether tsrun-init must hand a notify listener fd to linux.seccomp.listenerPath. */
+export function hasSeccompListener(flags: number | undefined): boolean {
+  return ((flags ?? 0) & SECCOMP_FILTER_FLAG_NEW_LISTENER) !== 0;
 }
 
 function errnoData(value: unknown, pointer: string): number {
@@ -162,7 +176,8 @@ export function seccompAction(name: unknown, errnoRet: unknown, pointer: string,
       action = SCMP_ACT.ALLOW;
       break;
     case 'SCMP_ACT_NOTIFY':
-      throw new PlanError(pointer, 'SCMP_ACT_NOTIFY (seccomp user notification) is not supported by tsrun yet');
+      action = SCMP_ACT.NOTIFY;
+      break;
     default:
       throw new PlanError(pointer, `unknown seccomp action ${JSON.stringify(name)}`);
   }
@@ -207,9 +222,10 @@ function condition(arg: unknown, pointer: string): SeccompCondition {
  */
 export function normalizeSeccomp(seccomp: Seccomp): NormalizedSeccomp {
   if (typeof seccomp !== 'object' || seccomp === null) throw new PlanError(AT, 'must be an object');
-  if (seccomp.listenerPath)
-    throw new PlanError(`${AT}/listenerPath`, 'seccomp notify listeners (SCMP_ACT_NOTIFY) are not supported by tsrun yet');
   const defaultAction = seccompAction(seccomp.defaultAction, seccomp.defaultErrnoRet, `${AT}/defaultAction`, `${AT}/defaultErrnoRet`);
+  // Every syscall the runtime makes after the load, the hand-over of the
+  // listener fd included, would wait for a listener that does not have it yet.
+  if (defaultAction === SCMP_ACT.NOTIFY) throw new PlanError(`${AT}/defaultAction`, 'SCMP_ACT_NOTIFY cannot be the default action');
 
   const architectures: SeccompProgram['architectures'] = [];
   (seccomp.architectures ?? []).forEach((name, i) => {
@@ -225,10 +241,6 @@ export function normalizeSeccomp(seccomp: Seccomp): NormalizedSeccomp {
     if (flag === undefined) throw new PlanError(`${AT}/flags/${i}`, `unknown seccomp flag ${JSON.stringify(name)}`);
     flags |= flag;
   });
-  // WAIT_KILLABLE_RECV changes how a notify listener waits; without one the
-  // kernel refuses it (EINVAL), and tsrun never installs a listener.
-  flags &= ~LISTENER_ONLY_FLAGS;
-
   const rules: SeccompRule[] = [];
   const allNames = new Set<string>();
   (seccomp.syscalls ?? []).forEach((call, i) => {
@@ -240,6 +252,10 @@ export function normalizeSeccomp(seccomp: Seccomp): NormalizedSeccomp {
       allNames.add(name);
     });
     const action = seccompAction(call.action, call.errnoRet, `${pointer}/action`, `${pointer}/errnoRet`);
+    // tsrun-init tells the runtime about the listener with write(2); that
+    // call cannot wait for a listener that does not exist yet (runc's rule too).
+    if (action === SCMP_ACT.NOTIFY && call.names.includes('write'))
+      throw new PlanError(`${pointer}/names/${call.names.indexOf('write')}`, 'SCMP_ACT_NOTIFY cannot be used for the write syscall: the runtime hands the listener over with it');
     const args = (call.args ?? []).map((a, k) => condition(a, `${pointer}/args/${k}`));
     // A rule with the default action changes nothing (and libseccomp refuses it).
     if (action === defaultAction) return;
@@ -254,6 +270,19 @@ export function normalizeSeccomp(seccomp: Seccomp): NormalizedSeccomp {
       for (const a of args) rules.push({ names, action, args: [a], pointer });
     }
   });
+
+  if (rules.some((r) => r.action === SCMP_ACT.NOTIFY)) {
+    const path = seccomp.listenerPath;
+    if (typeof path !== 'string' || path === '')
+      throw new PlanError(`${AT}/listenerPath`, 'is required with SCMP_ACT_NOTIFY: the runtime sends the notify fd to the socket it names');
+    // TSYNC with a listener takes TSYNC_ESRCH as well; tsrun-init has one
+    // thread, so there is nothing to synchronize anyway.
+    flags = (flags & ~SECCOMP_FILTER_FLAG_TSYNC) | SECCOMP_FILTER_FLAG_NEW_LISTENER;
+  } else {
+    // WAIT_KILLABLE_RECV changes how a notify listener waits; without one
+    // the kernel refuses it (EINVAL). listenerPath alone is ignored (spec).
+    flags &= ~LISTENER_ONLY_FLAGS;
+  }
 
   const program: SeccompProgram = { defaultAction, architectures, rules };
   const defaultIsEnosys = defaultAction === (SCMP_ACT.ERRNO | ENOSYS) >>> 0;

@@ -1,5 +1,6 @@
 // The plan: a flat description of one container (or one exec) in the terms
 // tsrun-init works with: flags, numbers and paths, nothing left to interpret.
+import type { NetDeviceMove } from './net-devices.js';
 
 export interface PlanMount {
   source: string;
@@ -13,6 +14,18 @@ export interface PlanMount {
   recursiveAttr: boolean;
   /** tmpcopyup (tmpfs only): the new tmpfs starts with a copy of the directory it covers */
   copyUp?: boolean;
+  /** idmapped bind mount (uidMappings/gidMappings, idmap, ridmap) */
+  idmap?: PlanMountIdmap;
+}
+
+/** The user namespace whose mapping an idmapped mount gets: new with these maps, or joined by path. */
+export interface PlanMountIdmap {
+  /** ridmap: every mount of an rbind tree, not just the top one */
+  recursive: boolean;
+  /** uid_map / gid_map text ("inside outside count" lines) */
+  uidMap?: string;
+  gidMap?: string;
+  usernsPath?: string;
 }
 
 export interface PlanDevice {
@@ -91,6 +104,8 @@ export interface Plan {
   hookPause?: boolean;
   /** bring up the loopback interface of a new network namespace */
   loopbackUp?: boolean;
+  /** create mode: host interfaces to move into the container (not encoded: init only pauses for them) */
+  netDevices?: NetDeviceMove[];
   /** join mode: confine the process like the container's own (`exec`), not run it as a hook */
   joinProcess?: boolean;
   /** start a new session (the container's first process; `exec` with a terminal) */

@@ -43,23 +43,25 @@ export function defaultSpec(): Spec {
 }
 
 /**
- * A config an unprivileged user can run: a user namespace mapping only the
- * caller's ids, no network namespace of its own, sysfs bound from the host.
+ * A config an unprivileged user can run, as `runc spec --rootless` writes
+ * it: a user namespace mapping only the caller's ids, no network namespace
+ * of its own (it could not be connected), sysfs bound from the host (a new
+ * sysfs needs a network namespace of our own), /dev/pts without gid=5 (a
+ * gid the user namespace does not map), and no resources (the host's
+ * cgroups are not ours to write).
  */
 export function rootlessSpec(uid: number, gid: number): Spec {
   const spec = defaultSpec();
   const linux = spec.linux!;
-  linux.namespaces = [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }, { type: 'cgroup' }, { type: 'user' }];
+  linux.namespaces = (linux.namespaces ?? []).filter((ns) => ns.type !== 'network');
+  linux.namespaces.push({ type: 'user' });
   linux.uidMappings = [{ containerID: 0, hostID: uid, size: 1 }];
   linux.gidMappings = [{ containerID: 0, hostID: gid, size: 1 }];
   delete linux.resources;
-  spec.mounts = (spec.mounts ?? [])
-    .filter((m) => m.type !== 'cgroup' && m.destination !== '/dev/mqueue')
-    .map((m) => {
-      if (m.destination === '/sys') return { destination: '/sys', type: 'none', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'] };
-      if (m.destination === '/dev/pts') return { ...m, options: (m.options ?? []).filter((o) => o !== 'gid=5') };
-      return m;
-    });
-  spec.mounts.push({ destination: '/dev/mqueue', type: 'bind', source: '/dev/mqueue', options: ['rbind', 'nosuid', 'noexec', 'nodev'] });
+  spec.mounts = (spec.mounts ?? []).map((m) => {
+    if (m.destination === '/sys') return { destination: '/sys', type: 'none', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'] };
+    if (m.destination === '/dev/pts') return { ...m, options: (m.options ?? []).filter((o) => o !== 'gid=5') };
+    return m;
+  });
   return spec;
 }

@@ -20,6 +20,9 @@ import { planPids } from '../../src/cgroups/v1/pids.js';
 import { planRdma } from '../../src/cgroups/v1/rdma.js';
 import { applyWrites, type CgroupWrite, errnoReason, int, pointer, writeCgroupFile } from '../../src/cgroups/write.js';
 import { ancestors, enableControllers } from '../../src/cgroups/v2/controllers.js';
+import { deviceFilter } from '../../src/cgroups/v2/device-filter.js';
+import { deviceRules } from '../../src/cgroups/device-rules.js';
+import { type Native, setNativeForTesting } from '../../src/native/index.js';
 import { planCpuV2, sharesToWeight } from '../../src/cgroups/v2/cpu.js';
 import { planV2 } from '../../src/cgroups/v2/index.js';
 import { blkioToIoWeight, ioHostV2, planIoV2 } from '../../src/cgroups/v2/io.js';
@@ -515,11 +518,15 @@ t.test('v2 controllers: ancestors and enabling', async (t) => {
   const leaf = join(mid, 'c');
   mkdirSync(leaf);
   writeFileSync(join(leaf, 'cgroup.controllers'), 'cpu\n');
+  // A fake file keeps only the last write.
   const why = enableControllers(root, leaf, ['cpu', 'memory', '', 'hugetlb', 'memory']);
-  t.equal(read(root, 'cgroup.subtree_control'), '+memory', 'root: memory enabled (cpu already was)');
-  t.equal(read(mid, 'cgroup.subtree_control'), '+memory', 'and in the middle');
-  t.same([...why], [['hugetlb', `the hugetlb controller is not available in ${root}`]]);
-  t.same([...enableControllers(root, leaf, ['cpu'])], [], 'already there: nothing to do');
+  t.equal(read(root, 'cgroup.subtree_control'), '+pids', 'root: memory, then pids (every available one, like runc; cpu already was)');
+  t.equal(read(mid, 'cgroup.subtree_control'), '+memory', 'the middle: cpu, then memory');
+  t.same([...why], [['hugetlb', `the hugetlb controller is not available in ${root}`]], 'a wanted controller nobody offers is explained');
+  writeFileSync(join(root, 'cgroup.subtree_control'), 'cpu memory pids\n');
+  writeFileSync(join(mid, 'cgroup.subtree_control'), 'cpu memory\n');
+  t.same([...enableControllers(root, leaf, ['cpu'])], [], 'all enabled: nothing to do');
+  t.equal(read(mid, 'cgroup.subtree_control'), 'cpu memory\n', 'and nothing written');
 });
 
 // ---------------------------------------------------------------------------
@@ -635,6 +642,10 @@ function v2Host(available: string, leafFiles: Record<string, string>) {
 }
 
 t.test('applyResources on a cgroup v2 host', async (t) => {
+  // The device filter goes to the kernel through the addon: a fake records it.
+  const attached: [string, Uint8Array][] = [];
+  setNativeForTesting({ replaceDeviceFilter: (dir: string, insns: Uint8Array) => attached.push([dir, insns]) } as unknown as Native);
+  t.teardown(() => setNativeForTesting(undefined));
   const h = v2Host('cpu io memory pids\n', { 'memory.max': 'max', 'memory.swap.max': 'max', 'cpu.weight': '100', 'cpu.max': 'max 100000', 'pids.max': 'max', 'io.weight': 'default 100', 'memory.high': 'max' });
   applyResources(h.hierarchies, h.paths, { memory: { limit: 32 * MiB, swap: 48 * MiB }, cpu: { shares: 2048, quota: 20000 }, pids: { limit: 20 }, blockIO: { weight: 1000 }, unified: { 'memory.high': '16777216' }, devices: [{ allow: false, access: 'rwm' }] }, undefined);
   t.equal(read(h.leaf, 'memory.max'), String(32 * MiB));
@@ -646,6 +657,7 @@ t.test('applyResources on a cgroup v2 host', async (t) => {
   t.equal(read(h.leaf, 'memory.high'), '16777216');
   t.match(read(h.root, 'cgroup.subtree_control'), /^\+(cpu|io|memory|pids)$/, 'controllers enabled at the root');
   t.match(read(h.mid, 'cgroup.subtree_control'), /^\+(cpu|io|memory|pids)$/, 'and below it');
+  t.same(attached, [[h.leaf, deviceFilter(deviceRules([{ allow: false, access: 'rwm' }], []))]], 'the device rules (with the defaults) attached as one eBPF program');
 
   t.throws(() => applyResources(h.hierarchies, h.paths, { hugepageLimits: [{ pageSize: '2MB', limit: 0 }] }, undefined), {
     message: `config.json: /linux/resources/hugepageLimits/0: cannot apply: ${join(h.leaf, 'hugetlb.2MB.max')} does not exist (the hugetlb controller is not available in ${h.root})`,

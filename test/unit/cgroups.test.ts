@@ -2,10 +2,12 @@
 // the pure parts (mountinfo and /proc/<pid>/cgroup parsing, path placement,
 // the mounts a "cgroup" mount becomes).
 import t from 'tap';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { cgroupMountPlan } from '../../src/cgroups/container-mounts.js';
-import { type Hierarchy, hierarchyKey, parseMountinfo, parseProcCgroup } from '../../src/cgroups/hierarchy.js';
+import { type Hierarchy, hierarchyKey, isCgroup2Only, parseMountinfo, parseProcCgroup } from '../../src/cgroups/hierarchy.js';
 import { resolveCgroupPaths } from '../../src/cgroups/manager.js';
 import { containerCgroupPath, isContainedPath } from '../../src/cgroups/paths.js';
 
@@ -145,6 +147,46 @@ t.test('containerCgroupPath', async (t) => {
   t.equal(containerCgroupPath('tsrun/c1', 'c1', '/user.slice'), '/user.slice/tsrun/c1', 'relative to own cgroup');
   t.equal(containerCgroupPath('tsrun/c1', 'c1', '/'), '/tsrun/c1');
   t.equal(containerCgroupPath('tsrun/c1', 'c1', ''), '/tsrun/c1', 'own path unknown: from /');
+});
+
+t.test('containerCgroupPath on a cgroup v2 only host: below the parent of our own cgroup (runc)', async (t) => {
+  const own = '/system.slice/tsrun-vm-run.service';
+  t.equal(containerCgroupPath(undefined, 'c1', own, true), '/system.slice/c1', 'no path: <parent>/<id>');
+  t.equal(containerCgroupPath('', 'c1', own, true), '/system.slice/c1', 'empty = none');
+  t.equal(containerCgroupPath('foo/bar', 'c1', own, true), '/system.slice/foo/bar', 'relative: <parent>/<path>');
+  t.equal(containerCgroupPath('/machine/c1', 'c1', own, true), '/machine/c1', 'absolute as is');
+  t.equal(containerCgroupPath(undefined, 'c1', '/', true), '/c1', 'from the root cgroup: /<id>');
+  t.equal(containerCgroupPath('x', 'c1', '/a', true), '/x', 'one level down: the root');
+});
+
+t.test('isCgroup2Only and resolveCgroupPaths on each layout', async (t) => {
+  t.ok(isCgroup2Only(parseMountinfo(PURE_V2)), 'pure v2');
+  t.notOk(isCgroup2Only(parseMountinfo(HYBRID)), 'hybrid');
+  t.notOk(isCgroup2Only(parseMountinfo(COMOUNTED)), 'comounted v1 + unified');
+  t.ok(isCgroup2Only(parseMountinfo(`${PURE_V2}60 30 0:40 / /sys/fs/cgroup/systemd rw - cgroup cgroup rw,name=systemd\n`)), 'a named v1 hierarchy does not count');
+  t.notOk(isCgroup2Only([]), 'no cgroups at all');
+  // absolute paths do not depend on our own cgroup
+  t.same(resolveCgroupPaths('/a/b', 'c1', parseMountinfo(PURE_V2)), { '/sys/fs/cgroup': '/sys/fs/cgroup/a/b' });
+  // relative ones do: our own cgroup from /proc/self/cgroup
+  const own = parseProcCgroup(readFileSync('/proc/self/cgroup', 'utf8')).get('') ?? '/';
+  const parent = own === '/' ? '' : own.slice(0, own.lastIndexOf('/'));
+  t.same(resolveCgroupPaths(undefined, 'c1', parseMountinfo(PURE_V2)), { '/sys/fs/cgroup': `/sys/fs/cgroup${parent}/c1` }, 'pure v2, no path: beside our own cgroup');
+  t.same(resolveCgroupPaths(undefined, 'c1', parseMountinfo(HYBRID))['/sys/fs/cgroup/unified'], '/sys/fs/cgroup/unified/c1', 'hybrid, no path: /<id> as before');
+});
+
+t.test('killContainerCgroup: cgroup.kill on a cgroup v2 only host, never on a hybrid one', async (t) => {
+  const { killContainerCgroup } = await import('../../src/cgroups/v2/kill.js');
+  const dir = mkdtempSync(join(tmpdir(), 'tsrun-kill-test-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const v2 = parseMountinfo(PURE_V2).map((h) => ({ ...h, mountpoint: dir }));
+  t.notOk(killContainerCgroup({ [dir]: dir }, v2), 'no cgroup.kill file (Linux < 5.14): false, signal each process');
+  writeFileSync(join(dir, 'cgroup.kill'), '');
+  t.ok(killContainerCgroup({ [dir]: dir }, v2), 'written');
+  t.equal(readFileSync(join(dir, 'cgroup.kill'), 'utf8'), '1');
+  writeFileSync(join(dir, 'cgroup.kill'), '');
+  const hybrid = parseMountinfo(HYBRID).map((h) => (h.version === 2 ? { ...h, mountpoint: dir } : h));
+  t.notOk(killContainerCgroup({ [dir]: dir }, hybrid), 'hybrid: the v1 way');
+  t.equal(readFileSync(join(dir, 'cgroup.kill'), 'utf8'), '', 'and nothing written');
 });
 
 t.test('isContainedPath', async (t) => {

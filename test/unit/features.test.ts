@@ -32,7 +32,7 @@ t.test('claims only what is implemented', async (t) => {
   const f = features() as { hooks: string[]; mountOptions: string[]; linux: { namespaces: string[]; seccomp: { actions: string[] } } };
   t.same(f.hooks.length, 6, 'all six hook kinds');
   t.notOk(f.linux.namespaces.includes('user'), 'user namespaces are not claimed yet');
-  t.notOk(f.linux.seccomp.actions.includes('SCMP_ACT_NOTIFY'), 'NOTIFY is not claimed yet');
+  t.ok(f.linux.seccomp.actions.includes('SCMP_ACT_NOTIFY'), 'NOTIFY, with listenerPath');
   for (const opt of knownMountOptions()) {
     const parsed = parseMountOptions([opt]);
     t.same(parsed.data, [], `${opt} is understood, not passed on as filesystem data`);

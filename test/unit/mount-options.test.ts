@@ -252,15 +252,19 @@ t.test('data options are kept in order', async (t) => {
   t.same(upper.data, ['RO']);
 });
 
-t.test('idmap and ridmap are reported as unsupported', async (t) => {
-  for (const opt of ['idmap', 'ridmap']) {
+t.test('idmap and ridmap ask for an idmapping: neither flag nor data, the last one wins', async (t) => {
+  for (const [opt, recursive] of [['idmap', false], ['ridmap', true]] as const) {
     const p = parseMountOptions(['rbind', opt, 'ro']);
-    t.same(p.unsupported, [opt], opt);
+    t.same(p.idmap, { option: opt, recursive }, opt);
+    t.same(p.unsupported, [], `${opt} is supported`);
     t.same(p.data, [], `${opt} is not passed on as data`);
     t.equal(p.flags, K.MS_BIND | K.MS_REC | K.MS_RDONLY);
     t.equal(p.copyUp, false, `${opt} is no copy-up`);
   }
-  t.same(parseMountOptions(['idmap', 'tmpcopyup', 'ridmap']).unsupported, ['idmap', 'ridmap'], 'tmpcopyup is not among them');
+  t.same(parseMountOptions(['idmap', 'tmpcopyup', 'ridmap']).idmap, { option: 'ridmap', recursive: true }, 'ridmap after idmap');
+  t.same(parseMountOptions(['ridmap', 'idmap']).idmap, { option: 'idmap', recursive: false }, 'idmap after ridmap');
+  t.equal(parseMountOptions(['rbind']).idmap, undefined, 'absent unless asked for');
+  t.same(parseMountOptions(['IDMAP']).data, ['IDMAP'], 'case-sensitive: a different word is filesystem data');
 });
 
 t.test('tmpcopyup is recognised: a copy-up request, neither flag nor data', async (t) => {
@@ -285,7 +289,7 @@ t.test('tmpcopyup is recognised: a copy-up request, neither flag nor data', asyn
   t.same(upper.data, ['TMPCOPYUP']);
   t.same(parseMountOptions(['notmpcopyup']).data, ['notmpcopyup'], 'podman\'s notmpcopyup is no OCI option: left as data');
   t.ok(knownMountOptions().includes('tmpcopyup'), 'listed by knownMountOptions (tsrun features)');
-  t.notOk(knownMountOptions().includes('idmap'), 'idmap is still not claimed');
+  t.ok(knownMountOptions().includes('idmap') && knownMountOptions().includes('ridmap'), 'idmap and ridmap are listed');
 });
 
 t.test('bindAttributes maps plain flags to mount_setattr attributes', async (t) => {

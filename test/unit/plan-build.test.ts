@@ -234,13 +234,15 @@ t.test('namespaces', async (t) => {
   t.equal(timens.timeOffsets, undefined, 'without offsets');
 });
 
-t.test('hostname and domainname need a new uts namespace', async (t) => {
+t.test('hostname and domainname need a uts namespace, new or joined', async (t) => {
   planError(t, () => buildPlan(spec({ hostname: 'box' }), context()), '/hostname', /uts namespace/);
   planError(t, () => buildPlan(spec({ domainname: 'example.org' }), context()), '/domainname', /uts namespace/);
   const uts = { namespaces: [{ type: 'mount' as const }, { type: 'uts' as const }] };
   const p = buildPlan(withLinux(uts, { hostname: 'box', domainname: 'example.org' }), context());
   t.equal(p.hostname, 'box');
   t.equal(p.domainname, 'example.org');
+  const joined = { namespaces: [{ type: 'mount' as const }, { type: 'uts' as const, path: '/proc/1/ns/uts' }] };
+  t.equal(buildPlan(withLinux(joined, { hostname: 'box' }), context()).hostname, 'box', 'set in a joined uts namespace too (config.md Hostname)');
   // an empty hostname asks for nothing
   const empty = buildPlan(spec({ hostname: '' }), context());
   t.equal(empty.hostname, undefined);
@@ -430,12 +432,13 @@ t.test('mounts', async (t) => {
     '/mounts/1/source', /needs a source/);
   planError(t, () => buildPlan(spec({ mounts: [{ destination: '/a', type: 'tmpfs', options: ['rro'] }] }), context()),
     '/mounts/0/options', /need a bind mount/);
+  // Without mappings and without a user namespace, idmap has nothing to map with (idmap.test.ts has the rest).
   for (const opt of ['idmap', 'ridmap']) {
     planError(t, () => buildPlan(spec({ mounts: [{ destination: '/a', type: 'bind', source: '/x', options: ['rbind', opt] }] }), context()),
-      '/mounts/0/options', new RegExp(`${opt} is not supported`), opt);
+      '/mounts/0/options/1', new RegExp(`"${opt}" needs uidMappings`), opt);
   }
   planError(t, () => buildPlan(spec({ mounts: [{ destination: '/a', type: 'bind', source: '/x', uidMappings: [{ containerID: 0, hostID: 1000, size: 1 }] }] }), context()),
-    '/mounts/0/uidMappings', /idmapped/);
+    '/mounts/0/gidMappings', /together with uidMappings/);
 });
 
 t.test('tmpcopyup: set on tmpfs mounts, refused elsewhere', async (t) => {
@@ -524,15 +527,16 @@ t.test('devices', async (t) => {
 });
 
 t.test('rootfsPropagation', async (t) => {
-  const cases: [NonNullable<NonNullable<Spec['linux']>['rootfsPropagation']>, bigint][] = [
-    ['private', MS_PRIVATE],
-    ['shared', MS_SHARED],
-    ['slave', MS_SLAVE],
-    ['unbindable', MS_UNBINDABLE],
+  // The host side is never shared (mounts would reach the host) nor unbindable (the rootfs bind would fail).
+  const cases: [NonNullable<NonNullable<Spec['linux']>['rootfsPropagation']>, bigint, bigint][] = [
+    ['private', MS_PRIVATE, MS_PRIVATE],
+    ['shared', MS_SHARED, MS_SLAVE],
+    ['slave', MS_SLAVE, MS_SLAVE],
+    ['unbindable', MS_UNBINDABLE, MS_SLAVE],
   ];
-  for (const [name, flag] of cases) {
+  for (const [name, flag, host] of cases) {
     const p = buildPlan(withLinux({ rootfsPropagation: name }), context());
-    t.equal(p.hostPropagation, flag | MS_REC, `${name}: host propagation`);
+    t.equal(p.hostPropagation, host | MS_REC, `${name}: host propagation`);
     t.equal(p.rootPropagation, flag | MS_REC, `${name}: root propagation`);
   }
 });
@@ -557,8 +561,17 @@ t.test('fields tsrun cannot honour yet are refused by name, never dropped', asyn
   planError(t, () => buildPlan(spec({ process: { ...proc, apparmorProfile: 'p' } }), context()), '/process/apparmorProfile', /AppArmor/);
   planError(t, () => buildPlan(spec({ process: { ...proc, selinuxLabel: 'l' } }), context()), '/process/selinuxLabel', /SELinux/);
   planError(t, () => buildPlan(withLinux({ intelRdt: { closID: 'x' } }), context()), '/linux/intelRdt', /RDT/);
-  planError(t, () => buildPlan(withLinux({ netDevices: { eth0: {} } }), context()), '/linux/netDevices', /not supported/);
   t.doesNotThrow(() => buildPlan(spec({ process: { ...proc, apparmorProfile: '' } }), context()), 'an empty profile asks for nothing');
+});
+
+t.test('netDevices are planned (net-devices.ts; more in net-devices.test.ts)', async (t) => {
+  const p = buildPlan(withLinux({ namespaces: [{ type: 'mount' }, { type: 'network' }], netDevices: { eth1: { name: 'ctr0' }, eth2: {} } }), context());
+  t.same(p.netDevices, [
+    { hostName: 'eth1', containerName: 'ctr0', pointer: '/linux/netDevices/eth1' },
+    { hostName: 'eth2', containerName: 'eth2', pointer: '/linux/netDevices/eth2' },
+  ]);
+  planError(t, () => buildPlan(withLinux({ netDevices: { eth0: {} } }), context()), '/linux/netDevices', /needs a network namespace/);
+  t.same(buildPlan(withLinux({ netDevices: {} }), context()).netDevices, [], 'an empty set asks for nothing');
 });
 
 t.test('scheduling and execution attributes are planned (process-attrs.ts)', async (t) => {

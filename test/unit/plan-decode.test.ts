@@ -47,6 +47,12 @@ function plan(): Plan {
       {
         source: '/srv/data', destination: '/data', type: 'bind', flags: 0x1000n | 0x4000n, data: '',
         propagation: 0x80000n | 0x4000n, attrSet: 0x1n | 0x10n, attrClr: 0x70n, recursiveAttr: true,
+        idmap: { recursive: true, uidMap: '0 100000 65536\n', gidMap: '0 100000 1\n5 200000 7\n' },
+      },
+      {
+        source: '/srv/other', destination: '/other', type: 'bind', flags: 0x1000n, data: '',
+        propagation: 0n, attrSet: 0n, attrClr: 0n, recursiveAttr: false,
+        idmap: { recursive: false, usernsPath: '/proc/42/ns/user' },
       },
     ],
     devices: [
@@ -156,6 +162,10 @@ t.test('the sanitized decoder', { skip: haveGxx ? false : 'g++ not found' }, asy
       t.equal(get(`mount.${i}.attr_set`), String(m.attrSet), `mount ${i} attr_set`);
       t.equal(get(`mount.${i}.attr_clr`), String(m.attrClr), `mount ${i} attr_clr`);
       t.equal(get(`mount.${i}.recursive_attr`), m.recursiveAttr ? '1' : '0', `mount ${i} recursive_attr`);
+      t.equal(get(`mount.${i}.idmap`), m.idmap ? (m.idmap.recursive ? '2' : '1') : '0', `mount ${i} idmap`);
+      t.equal(get(`mount.${i}.idmap_uid_map`), m.idmap?.uidMap ?? '', `mount ${i} idmap uid_map`);
+      t.equal(get(`mount.${i}.idmap_gid_map`), m.idmap?.gidMap ?? '', `mount ${i} idmap gid_map`);
+      t.equal(get(`mount.${i}.idmap_userns`), m.idmap?.usernsPath ?? '', `mount ${i} idmap userns`);
     });
 
     t.equal(get('devices.count'), String(p.devices.length));
@@ -270,6 +280,10 @@ t.test('the sanitized decoder', { skip: haveGxx ? false : 'g++ not found' }, asy
     const bpf = run('bpf', { ...plan(), seccompBpf: new Uint8Array(12) });
     t.equal(bpf.status, 1, 'a seccomp program not made of 8-byte instructions is refused');
     t.equal(bpf.stderr, '', 'no sanitizer report');
+    const bind = plan().mounts[2]!;
+    const longMap = run('idmap-long', { ...plan(), mounts: [{ ...bind, idmap: { recursive: false, uidMap: '0 1 1\n'.repeat(683), gidMap: '0 1 1\n' } }] });
+    t.equal(longMap.status, 1, 'an idmapped mount\'s uid_map text of a page or more is refused');
+    t.match(longMap.stdout, /bad record with tag 24/);
   });
 
   t.test('fuzz: random and mutated inputs', async (t) => {

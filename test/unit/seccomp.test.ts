@@ -6,7 +6,7 @@ import t, { type Test } from 'tap';
 
 import { PlanError } from '../../src/errors.js';
 import { native, type Native } from '../../src/native/index.js';
-import { normalizeSeccomp, planSeccomp, SCMP_ARCH, type SeccompProgram } from '../../src/plan/seccomp.js';
+import { hasSeccompListener, normalizeSeccomp, planSeccomp, SCMP_ARCH, type SeccompProgram } from '../../src/plan/seccomp.js';
 import type { Seccomp } from '../../src/spec/types.js';
 
 // Values from <seccomp.h> / <linux/seccomp.h>, written out independently.
@@ -17,8 +17,10 @@ const ACT = {
   ERRNO: (e: number) => (0x00050000 | e) >>> 0,
   TRACE: (e: number) => (0x7ff00000 | e) >>> 0,
   LOG: 0x7ffc0000,
+  NOTIFY: 0x7fc00000,
   ALLOW: 0x7fff0000,
 };
+const NEW_LISTENER = 8;
 const EPERM = 1;
 const ENOSYS = 38;
 const AUDIT_ARCH_X86_64 = 0xc000003e;
@@ -61,15 +63,27 @@ t.test('actions map to libseccomp values; errnoRet defaults to EPERM', async (t)
 
 t.test('errors name the JSON pointer of the field', async (t) => {
   planError(t, () => normalizeSeccomp(profile({ defaultAction: 'SCMP_ACT_NOPE' })), '/linux/seccomp/defaultAction', /unknown seccomp action/);
-  planError(t, () => normalizeSeccomp(profile({ defaultAction: 'SCMP_ACT_NOTIFY' })), '/linux/seccomp/defaultAction', /SCMP_ACT_NOTIFY.*not supported/);
+  planError(t, () => normalizeSeccomp(profile({ defaultAction: 'SCMP_ACT_NOTIFY', listenerPath: '/run/a.sock' })), '/linux/seccomp/defaultAction', /SCMP_ACT_NOTIFY cannot be the default action/);
   planError(
     t,
-    () => normalizeSeccomp(profile({ syscalls: [{ names: ['read'], action: 'SCMP_ACT_ERRNO' }, { names: ['write'], action: 'SCMP_ACT_NOTIFY' }] })),
-    '/linux/seccomp/syscalls/1/action',
-    /SCMP_ACT_NOTIFY/,
+    () => normalizeSeccomp(profile({ listenerPath: '/run/a.sock', syscalls: [{ names: ['read'], action: 'SCMP_ACT_ERRNO' }, { names: ['mkdir', 'write'], action: 'SCMP_ACT_NOTIFY' }] })),
+    '/linux/seccomp/syscalls/1/names/1',
+    /SCMP_ACT_NOTIFY cannot be used for the write syscall/,
+  );
+  planError(
+    t,
+    () => normalizeSeccomp(profile({ syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_NOTIFY' }] })),
+    '/linux/seccomp/listenerPath',
+    /is required with SCMP_ACT_NOTIFY/,
+  );
+  planError(t, () => normalizeSeccomp(profile({ listenerPath: '', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_NOTIFY' }] })), '/linux/seccomp/listenerPath');
+  planError(
+    t,
+    () => normalizeSeccomp(profile({ listenerPath: '/run/a.sock', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_NOTIFY', errnoRet: 1 }] })),
+    '/linux/seccomp/syscalls/0/errnoRet',
+    /only allowed with SCMP_ACT_ERRNO or SCMP_ACT_TRACE/,
   );
   planError(t, () => normalizeSeccomp(profile({ syscalls: [{ names: ['read'], action: 'SCMP_ACT_FOO' }] })), '/linux/seccomp/syscalls/0/action', /"SCMP_ACT_FOO"/);
-  planError(t, () => normalizeSeccomp(profile({ listenerPath: '/run/agent.sock' })), '/linux/seccomp/listenerPath', /not supported/);
   planError(t, () => normalizeSeccomp(profile({ defaultAction: 'SCMP_ACT_KILL', defaultErrnoRet: 1 })), '/linux/seccomp/defaultErrnoRet', /SCMP_ACT_ERRNO or SCMP_ACT_TRACE/);
   planError(t, () => normalizeSeccomp(profile({ defaultAction: 'SCMP_ACT_ERRNO', defaultErrnoRet: 70000 })), '/linux/seccomp/defaultErrnoRet', /0 to 65535/);
   planError(
@@ -165,6 +179,7 @@ t.test('architectures, flags and the ENOSYS stub request', async (t) => {
   t.equal(SCMP_ARCH.SCMP_ARCH_MIPSEL64N32, 0xe0000008);
 
   t.equal(normalizeSeccomp(profile({ flags: ['SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV'] })).flags, 0, 'WAIT_KILLABLE_RECV needs a listener: not passed');
+  t.equal(normalizeSeccomp(profile({ listenerPath: '/run/a.sock' })).flags, 0, 'listenerPath without a NOTIFY rule: ignored, no listener');
   const stub = (s: Partial<Seccomp>) => normalizeSeccomp(profile({ syscalls: [{ names: ['read'], action: 'SCMP_ACT_KILL' }], ...s })).program.enosysNames;
   t.equal(stub({ defaultAction: 'SCMP_ACT_ALLOW' }), undefined, 'none when the default allows');
   t.equal(stub({ defaultAction: 'SCMP_ACT_LOG' }), undefined, 'none when the default logs');
@@ -172,6 +187,22 @@ t.test('architectures, flags and the ENOSYS stub request', async (t) => {
   t.equal(stub({ defaultAction: 'SCMP_ACT_ERRNO', defaultErrnoRet: ENOSYS }), undefined, 'none when the default is ENOSYS already');
   t.same(stub({ defaultAction: 'SCMP_ACT_ERRNO', syscalls: [{ names: ['read'], action: 'SCMP_ACT_ALLOW' }] }), ['read']);
   t.same(stub({ defaultAction: 'SCMP_ACT_KILL_PROCESS', syscalls: [{ names: ['read'], action: 'SCMP_ACT_ALLOW' }] }), ['read']);
+});
+
+t.test('SCMP_ACT_NOTIFY: a rule action; the filter gets a listener (NEW_LISTENER), TSYNC goes, WAIT_KILLABLE_RECV stays', async (t) => {
+  const n = normalizeSeccomp(
+    profile({
+      listenerPath: '/run/agent.sock',
+      listenerMetadata: 'x',
+      flags: ['SECCOMP_FILTER_FLAG_TSYNC', 'SECCOMP_FILTER_FLAG_LOG', 'SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV'],
+      syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_NOTIFY' }, { names: ['getpid'], action: 'SCMP_ACT_ERRNO' }],
+    }),
+  );
+  t.equal(n.program.rules[0]!.action, ACT.NOTIFY);
+  t.equal(n.flags, NEW_LISTENER | 2 | 32, 'NEW_LISTENER|LOG|WAIT_KILLABLE_RECV, without TSYNC (tsrun-init has one thread)');
+  t.ok(hasSeccompListener(n.flags));
+  t.notOk(hasSeccompListener(normalizeSeccomp(profile({ syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO' }] })).flags));
+  t.notOk(hasSeccompListener(undefined));
 });
 
 t.test('planSeccomp: nothing without a profile; the compiler behind the facade; its errors as PlanErrors', async (t) => {
@@ -295,6 +326,13 @@ t.test('compiled: ERRNO rules, errnoRet and unknown names', { skip }, async (t) 
   t.equal(evaluate(bpf!, { nr: NR.getpid }), ACT.KILL_PROCESS);
   t.equal(evaluate(bpf!, { nr: NR.read }), ACT.ALLOW);
   t.equal(evaluate(bpf!, { nr: 12345 }), ACT.ALLOW, 'no stub when the default allows');
+});
+
+t.test('compiled: SCMP_ACT_NOTIFY returns SECCOMP_RET_USER_NOTIF', { skip }, async (t) => {
+  const { seccompBpf: bpf, seccompFlags } = planSeccomp(profile({ listenerPath: '/run/a.sock', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_NOTIFY' }] }));
+  t.equal(evaluate(bpf!, { nr: NR.mkdir }), 0x7fc00000);
+  t.equal(evaluate(bpf!, { nr: NR.mkdirat }), ACT.ALLOW);
+  t.equal(seccompFlags, NEW_LISTENER);
 });
 
 t.test('compiled: argument conditions', { skip }, async (t) => {

@@ -1,6 +1,6 @@
-// Enabling cgroup v2 controllers for the container's cgroup: each one the
-// config needs goes into cgroup.subtree_control of every ancestor, from the
-// hierarchy's mount point down to the container's parent.
+// Enabling cgroup v2 controllers for the container's cgroup: every one an
+// ancestor offers goes into its cgroup.subtree_control, from the hierarchy's
+// mount point down to the container's parent.
 import { readFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 
@@ -29,25 +29,28 @@ export function ancestors(mountpoint: string, dir: string): string[] {
 }
 
 /**
- * Enables `wanted` (names like "memory"; '' is ignored) for `dir`. Returns,
- * for each controller `dir` still does not have, why not.
+ * Makes every controller available to `dir` (in cgroup.subtree_control of
+ * each ancestor, top down), as runc does, so that the container's cgroup has
+ * the files of each one, for its limits and its statistics alike. Returns,
+ * for each of `wanted` (names like "memory"; '' is ignored) that `dir` still
+ * does not have, why not; the others are best effort.
  */
 export function enableControllers(mountpoint: string, dir: string, wanted: Iterable<string>): Map<string, string> {
   const why = new Map<string, string>();
-  const have = availableControllers(dir);
-  for (const c of new Set(wanted)) {
-    if (c === '' || have.has(c)) continue;
-    for (const level of ancestors(mountpoint, dir)) {
-      if (!availableControllers(level).has(c)) {
-        why.set(c, `the ${c} controller is not available in ${level}`);
-        break;
-      }
-      if (words(level, 'cgroup.subtree_control').has(c)) continue;
+  const need = new Set([...wanted].filter((c) => c !== ''));
+  for (const level of ancestors(mountpoint, dir)) {
+    const available = availableControllers(level);
+    const enabled = words(level, 'cgroup.subtree_control');
+    for (const c of need) {
+      if (!available.has(c) && !why.has(c)) why.set(c, `the ${c} controller is not available in ${level}`);
+    }
+    for (const c of available) {
+      if (enabled.has(c)) continue;
       try {
         writeCgroupFile(level, 'cgroup.subtree_control', `+${c}`);
       } catch (e) {
-        why.set(c, `the ${c} controller could not be enabled: ${(e as Error).message}`);
-        break;
+        // e.g. EBUSY: the level has processes of its own ("no internal processes")
+        if (need.has(c) && !why.has(c)) why.set(c, `the ${c} controller could not be enabled: ${(e as Error).message}`);
       }
     }
   }

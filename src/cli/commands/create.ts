@@ -27,6 +27,7 @@ export const createOptions = {
 export function createArgsToOptions(a: CreateArgs) {
   return {
     root: a.root,
+    systemdCgroup: a['systemd-cgroup'],
     id: a.id,
     bundle: a.bundle,
     consoleSocket: a['console-socket'],

@@ -181,8 +181,7 @@ const RUNC_OPTION_DEVIATIONS: Record<string, string> = {
 
 // What tsrun gets wrong (todo against tsrun; see tsrunBug()).
 const TSRUN_OPTION_BUGS: Record<string, string> = {
-  shared: 'a mount with "shared" is not shared inside the container (no shared:N in mountinfo; runc shows it)',
-  rshared: 'a mount with "rshared" is not shared inside the container (no shared:N in mountinfo; runc shows it)',
+  // none at present
 };
 
 /** Host directories whose submount the recursive options act on; unmounted at teardown. */

@@ -332,9 +332,15 @@ void enter_rootfs(const Plan &plan, int rootfd) {
     if (mount(".", "/", nullptr, MS_MOVE, nullptr) < 0) fail_errno("move rootfs to /");
     if (chroot(".") < 0) fail_errno("chroot");
   } else {
-    // Stack the new root over the old one, then detach the old one from
-    // underneath: no temporary directory inside the image is needed.
+    // Stack the old root over the new one, then detach it: no temporary
+    // directory inside the image is needed. The old root is reached through
+    // its own fd: "." names the new root below it, whose mounts keep the
+    // propagation they were given.
+    int oldroot = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+    if (oldroot < 0) fail_errno("open the old root");
     if (sys::pivot_root(".", ".") < 0) fail_errno("pivot_root %s", plan.rootfs.c_str());
+    if (fchdir(oldroot) < 0) fail_errno("chdir to the old root");
+    close(oldroot);
     if (mount(nullptr, ".", nullptr, MS_SLAVE | MS_REC, nullptr) < 0) fail_errno("make old root rslave");
     if (umount2(".", MNT_DETACH) < 0) fail_errno("detach old root");
   }

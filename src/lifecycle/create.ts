@@ -281,7 +281,7 @@ export function createContainer(opts: CreateOptions, spec?: Spec): CreatedContai
     if (!scope) {
       createCgroups(cgroupPaths);
       undo.cgroups = cgroupPaths;
-      applyResources(hierarchies, cgroupPaths, withoutPidsLimit(config.linux?.resources), config.linux?.devices);
+      applyResources(hierarchies, cgroupPaths, latePidsLimit(config.linux?.resources) ? withoutPidsLimit(config.linux?.resources) : config.linux?.resources, config.linux?.devices);
     }
 
     let ptyMaster: number | undefined;
@@ -332,7 +332,7 @@ export function createContainer(opts: CreateOptions, spec?: Spec): CreatedContai
     undo.bootstrap = undefined;
     // Only now: the set-up itself forks (init clones the container process),
     // and a limit as low as 0 must not stop that (config-linux.md pids).
-    const pids = config.linux?.resources?.pids;
+    const pids = latePidsLimit(config.linux?.resources);
     if (!scope && pids) applyLimits(hierarchies, cgroupPaths, { pids });
 
     const stat = readProcStat(containerPid);
@@ -352,6 +352,12 @@ export function createContainer(opts: CreateOptions, spec?: Spec): CreatedContai
     if (e instanceof HookError) runHooks('poststop', config.hooks, hookState({ id: opts.id, bundle, annotations: config.annotations ?? {} }, 'stopped', undefined));
     throw e;
   }
+}
+
+/** linux.resources.pids, unless a `unified` pids.max (written with the rest, and winning) replaces it. */
+function latePidsLimit(resources: Resources | undefined): Resources['pids'] | undefined {
+  if (!resources?.pids || resources.unified?.['pids.max'] !== undefined) return undefined;
+  return resources.pids;
 }
 
 function withoutPidsLimit(resources: Resources | undefined): Resources | undefined {

@@ -35,17 +35,23 @@ export function start(opts: RuntimeOptions & { id: string }): void {
   }
   try {
     const buf = Buffer.alloc(1);
-    // Until init opens its end, reads see end-of-file; after, EAGAIN until
-    // it writes. Either way, keep checking that init is still there.
-    for (;;) {
-      let got = 0;
+    const readByte = (): boolean => {
       try {
-        got = readSync(fd, buf, 0, 1, null);
+        return readSync(fd, buf, 0, 1, null) === 1;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+        return false;
       }
-      if (got === 1) break;
-      if (!isSameProcessAlive(record.pid, record.pidStartTime)) throw new RuntimeError('container process exited before it was started');
+    };
+    // Until init opens its end, reads see end-of-file; after, EAGAIN until
+    // it writes. Either way, keep checking that init is still there. A short
+    // program may have run and exited since the last read: its byte is
+    // still in the fifo, so read once more before calling it dead.
+    while (!readByte()) {
+      if (!isSameProcessAlive(record.pid, record.pidStartTime)) {
+        if (readByte()) break;
+        throw new RuntimeError('container process exited before it was started');
+      }
       sleepMs(1);
     }
     waitForExec(fd);

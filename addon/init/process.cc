@@ -418,6 +418,19 @@ void try_load_in_child(const Plan &plan) {
   }
 }
 
+// create's ready(): the "created" message, the exec fifo; then
+// reset_signals. Keep in step with main() and wait_for_start.
+void add_ready_steps(std::vector<NeededSyscall> &needed) {
+  needed.insert(needed.end(), {
+      {SYS_sendto, "sendto"},
+      {SYS_close, "close"},
+      {SYS_openat, "openat"},
+      {SYS_write, "write"},
+      {SYS_rt_sigaction, "rt_sigaction", kAnyErrno},
+      {SYS_rt_sigprocmask, "rt_sigprocmask", kAnyErrno},
+  });
+}
+
 }  // namespace
 
 SeccompLoad seccomp_load_point(const Plan &plan) {
@@ -436,16 +449,7 @@ void check_seccomp(const Plan &plan, SeccompLoad at) {
     needed.push_back({SYS_recvmsg, "recvmsg"});
   }
   if (at == SeccompLoad::kBeforeReady) {
-    // create's ready(): the "created" message, the exec fifo; then
-    // reset_signals. Keep in step with main() and wait_for_start.
-    needed.insert(needed.end(), {
-        {SYS_sendto, "sendto"},
-        {SYS_close, "close"},
-        {SYS_openat, "openat"},
-        {SYS_write, "write"},
-        {SYS_rt_sigaction, "rt_sigaction", kAnyErrno},
-        {SYS_rt_sigprocmask, "rt_sigprocmask", kAnyErrno},
-    });
+    add_ready_steps(needed);
   }
   if (before_user_switch) {
     // become_user, enter_cwd, find_executable, the "created" message, the
@@ -463,13 +467,8 @@ void check_seccomp(const Plan &plan, SeccompLoad at) {
         {SYS_newfstatat, "newfstatat"},
 #endif
         {SYS_faccessat2, "faccessat2", EPERM, SYS_faccessat},  // executable_file copes with EPERM
-        {SYS_sendto, "sendto"},
-        {SYS_close, "close"},
-        {SYS_openat, "openat"},
-        {SYS_write, "write"},
-        {SYS_rt_sigaction, "rt_sigaction", kAnyErrno},
-        {SYS_rt_sigprocmask, "rt_sigprocmask", kAnyErrno},
     });
+    add_ready_steps(needed);
     if (plan.caps_present) {
       needed.push_back({SYS_capget, "capget"});
       needed.push_back({SYS_capset, "capset"});

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import t from 'tap';
 import type { Test } from 'tap';
 import { controllerAt, PURE_V2, readCgroupFile, sharesToWeight, v1Mount, V2_MOUNT, v2ChildHasFile, v2Controllers } from './lib/cgroup-files.js';
-import { Harness, diag, isRunc, runcDeviation, runtimeVersion, sleep, type Bundle, type Config } from './lib/harness.js';
+import { Harness, cgroupMountPoints, diag, isRunc, pidAlive, runcDeviation, runtimeVersion, sleep, waitFor, type Bundle, type Config } from './lib/harness.js';
 
 const h = new Harness(t, 'cgroups');
 const MiB = 1024 * 1024;
@@ -473,6 +473,40 @@ t.test('pause and resume (runc CLI): status "paused", the cgroup frozen, then "r
   t.equal(k.code, 0, 'kill --all KILL of a paused container succeeds', diag(k));
   const d = await h.rt(['delete', '--force', id]);
   t.equal(d.code, 0, 'delete --force succeeds', diag(d));
+  await h.expectNoTrace(t, id, b);
+});
+
+t.test('ps, kill --all and delete reach the sub-cgroups of the container\'s cgroup (runc: every process of the cgroup tree)', async (t) => {
+  const { id, b } = await created(t, {});
+  await h.mustStart(t, id);
+  const pidFile = path.join(h.hostDir('pid'), 'exec.pid');
+  const e = await h.rt(['exec', '--detach', '--pid-file', pidFile, id, 'sleep', '1000']);
+  t.equal(e.code, 0, 'exec --detach', diag(e));
+  const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+  h.notePid(pid);
+  // As a container with its own cgroup namespace (systemd, a nested engine) would.
+  const subs = cgroupMountPoints()
+    .map((mp) => path.join(mp, b.cgroupsPath!))
+    .filter((dir) => fs.existsSync(dir))
+    .map((dir) => path.join(dir, 'sub'));
+  t.ok(subs.length > 0, 'the container has cgroups');
+  for (const dir of subs) {
+    fs.mkdirSync(dir);
+    // a v1 cpuset child starts with no cpus or mems: a task cannot join it
+    for (const f of ['cpuset.cpus', 'cpuset.mems']) {
+      if (fs.existsSync(path.join(dir, f))) fs.writeFileSync(path.join(dir, f), fs.readFileSync(path.join(dir, '..', f)));
+    }
+    fs.writeFileSync(path.join(dir, 'cgroup.procs'), String(pid));
+  }
+  const ps = await h.rt(['ps', '--format', 'json', id]);
+  t.equal(ps.code, 0, 'ps', diag(ps));
+  t.ok((JSON.parse(ps.stdout) as number[]).includes(pid), 'ps lists the process in the sub-cgroup');
+  const k = await h.rt(['kill', '--all', id, 'TERM']);
+  t.equal(k.code, 0, 'kill --all TERM', diag(k));
+  t.ok(await waitFor(() => !pidAlive(pid)), 'SIGTERM reached the process in the sub-cgroup');
+  const d = await h.rt(['delete', '--force', id]);
+  t.equal(d.code, 0, 'delete --force', diag(d));
+  t.strictSame(subs.filter((dir) => fs.existsSync(dir)), [], 'the sub-cgroups are removed');
   await h.expectNoTrace(t, id, b);
 });
 

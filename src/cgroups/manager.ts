@@ -1,6 +1,6 @@
 // The container's cgroups across every hierarchy of the host: created before
 // the container's first process runs, removed on delete.
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 
 import { PlanError, RuntimeError } from '../errors.js';
@@ -70,23 +70,37 @@ export function addProcess(paths: CgroupPaths, pid: number): void {
 }
 
 /** Pids still in the container's cgroups (any hierarchy that lists them). */
+/** The sub-cgroups below dir, deepest first (a container with its own cgroup namespace may make them). */
+function subCgroupsDeepestFirst(dir: string): string[] {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return []; // hierarchy gone or not ours
+  }
+  return entries.filter((e) => e.isDirectory()).flatMap((e) => [...subCgroupsDeepestFirst(join(dir, e.name)), join(dir, e.name)]);
+}
+
+/** Every process in the container's cgroups, sub-cgroups included. */
 export function cgroupPids(paths: CgroupPaths): number[] {
   const pids = new Set<number>();
-  for (const dir of Object.values(paths)) {
-    try {
-      for (const line of readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n')) {
-        if (line) pids.add(Number(line));
+  for (const top of Object.values(paths)) {
+    for (const dir of [top, ...subCgroupsDeepestFirst(top)]) {
+      try {
+        for (const line of readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n')) {
+          if (line) pids.add(Number(line));
+        }
+      } catch {
+        // hierarchy gone or not ours
       }
-    } catch {
-      // hierarchy gone or not ours
     }
   }
   return [...pids];
 }
 
-/** Removes the container's cgroup directories; waits briefly for exiting tasks. */
+/** Removes the container's cgroup directories, sub-cgroups first; waits briefly for exiting tasks. */
 export function destroyCgroups(paths: CgroupPaths): void {
-  for (const dir of Object.values(paths)) {
+  for (const dir of Object.values(paths).flatMap((top) => [...subCgroupsDeepestFirst(top), top])) {
     for (let attempt = 0; ; attempt++) {
       try {
         rmdirSync(dir);

@@ -7,6 +7,7 @@
         "src/bpf_devices.cc",
         "src/child_io.cc",
         "src/clone_into_cgroup.cc",
+        "src/host_mounts.cc",
         "src/init_image.cc",
         "src/init_blob.S",
         "src/messages.cc",

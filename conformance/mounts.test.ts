@@ -279,6 +279,122 @@ t.test('namespaces: each requested namespace is new; unrequested ones are inheri
   }
 });
 
+// A container without a mount namespace lives in the host's mount table.
+// The bundle sits on a shared tmpfs with a peer elsewhere, as on a host
+// whose "/" is shared (systemd): mounts made below it would show up there.
+function sharedParent(t: Test): { dir: string; peer: string } {
+  const dir = h.hostDir('shared');
+  const peer = h.hostDir('peer');
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'mode=755', 'tsrun-conformance-shared', dir]);
+  execFileSync('mount', ['--make-shared', dir]);
+  execFileSync('mount', ['--bind', dir, peer]);
+  t.teardown(() => {
+    for (const mp of [peer, dir]) execFileSync('umount', ['-l', mp]);
+  });
+  return { dir, peer };
+}
+
+function mountLineOf(mountPoint: string): string | undefined {
+  return fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').find((l) => l.split(' ')[4] === mountPoint);
+}
+
+/** Mount points of the host's mount table at or below dir. */
+function hostMountsBelow(dir: string): string[] {
+  return parseMountInfo(fs.readFileSync('/proc/self/mountinfo', 'utf8'))
+    .map((m) => m.mountPoint)
+    .filter((mp) => mp === dir || mp.startsWith(`${dir}/`));
+}
+
+/** runc leaves its mounts behind: taken away here so that later checks see only this file's leaks. */
+function unmountLeftovers(dir: string) {
+  for (const mp of hostMountsBelow(dir).reverse()) {
+    try {
+      execFileSync('umount', ['-l', mp], { stdio: 'ignore' });
+    } catch {
+      // gone with its parent
+    }
+  }
+}
+
+t.test(
+  'namespaces: without a mount namespace the container "MUST inherit the runtime namespace": rootfs, exec and hooks in its chroot (config-linux.md Namespaces)',
+  runcDeviation('refuses maskedPaths and readonlyPaths without a mount namespace ("unable to restrict sys entries without a private MNT namespace")'),
+  async (t) => {
+    const { dir, peer } = sharedParent(t);
+    const hostRootBefore = mountLineOf('/');
+    const sharedBefore = mountLineOf(dir);
+    const id = h.id(t, 'nomntns');
+    const b = h.bundle({
+      parent: dir,
+      args: ['sleep', '1000'],
+      files: {
+        '/only-in-rootfs': 'marker\n',
+        // startContainer: "the path MUST resolve in the container namespace"
+        '/hook.sh': { content: '#!/bin/sh\ncat /only-in-rootfs > /hook-saw\n', mode: 0o755 },
+      },
+      config: (c) => {
+        c.linux.namespaces = []; // as runtime-tools' linux_ns_itype: every type inherited
+        delete c.hostname;
+        c.hooks = { startContainer: [{ path: '/hook.sh' }] };
+      },
+    });
+    t.teardown(() => unmountLeftovers(b.dir));
+    await h.mustCreate(t, id, b);
+    await h.mustStart(t, id);
+    const pid = (await h.state(id)).state?.pid;
+    t.ok(pid, 'running with a pid');
+    t.equal(fs.readlinkSync(`/proc/${pid}/ns/mnt`), hostNs('mnt'), 'the runtime\'s mount namespace');
+    t.equal(fs.readlinkSync(`/proc/${pid}/root`), b.rootfs, 'its root is the rootfs (a chroot)');
+
+    const ex = await h.rt(['exec', id, 'sh', '-c', 'cat /only-in-rootfs; readlink /proc/self/ns/mnt; cat /hook-saw']);
+    t.equal(ex.code, 0, 'exec runs', diag(ex));
+    t.strictSame(ex.stdout.split('\n').filter(Boolean), ['marker', hostNs('mnt'), 'marker'], 'exec and the startContainer hook ran in the container\'s root');
+
+    const below = hostMountsBelow(b.dir);
+    t.ok(below.includes(path.join(b.rootfs, 'proc')), 'proc is mounted in the host\'s table, below the rootfs');
+    t.ok(below.every((mp) => mp === b.rootfs || mp.startsWith(`${b.rootfs}/`)), 'every mount of the container is at or below its rootfs');
+    t.equal(mountLineOf('/'), hostRootBefore, 'the host\'s "/" is unchanged (propagation too)');
+    t.equal(mountLineOf(dir), sharedBefore, 'the shared mount holding the bundle stays shared, as it was');
+    const atPeer = hostMountsBelow(peer).filter((mp) => mp !== peer);
+    t.strictSame(
+      atPeer.filter((mp) => mp !== path.join(peer, path.relative(dir, b.rootfs))),
+      [],
+      'no mount of the container reaches the shared mount\'s peer (at most the rootfs bind itself)',
+    );
+
+    const del = await h.rt(['delete', '--force', id]);
+    t.equal(del.code, 0, 'delete --force', diag(del));
+    t.test(
+      'delete takes the container\'s mounts away (runtime.md Delete: "MUST delete the resources that were created during the create step")',
+      runcDeviation('leaves proc, sysfs, the /dev tmpfs, devpts, shm, mqueue and the rootfs bind mounted in the bundle'),
+      async (t) => {
+        t.strictSame(hostMountsBelow(b.dir), [], 'nothing mounted in the bundle');
+        t.strictSame(hostMountsBelow(peer).filter((mp) => mp !== peer), [], 'nothing at the peer');
+      },
+    );
+  },
+);
+
+t.test('namespaces: a failed create without a mount namespace leaves no mount behind (runtime.md Create: errors leave no trace)', async (t) => {
+  const id = h.id(t, 'nomntns-fail');
+  const b = h.bundle({
+    config: (c) => {
+      c.linux.namespaces = [{ type: 'pid' }];
+      delete c.hostname;
+      // runc refuses these without a mount namespace before mounting anything
+      delete c.linux.maskedPaths;
+      delete c.linux.readonlyPaths;
+      c.mounts.push({ destination: '/bogus', type: 'tsrun-no-such-fs', source: 'none' });
+    },
+  });
+  t.teardown(() => unmountLeftovers(b.dir));
+  const r = await h.rt(['create', '--bundle', b.dir, id]);
+  t.not(r.code, 0, 'create fails', diag(r));
+  t.test('nothing left', runcDeviation('leaves the mounts made before the failing one'), async (t) => {
+    await h.expectNoTrace(t, id, b);
+  });
+});
+
 t.test('namespaces: with a path, "the container process" is placed in that namespace (config-linux.md Namespaces: path)', async (t) => {
   const idA = h.id(t, 'nsowner');
   const a = h.bundle({ args: ['sleep', '1000'] });

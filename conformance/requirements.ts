@@ -1074,7 +1074,7 @@ export const REQUIREMENTS: Requirement[] = [
   },
   {
     doc: 'config-linux.md', section: 'Namespaces', phrase: 'array, the container MUST inherit the runtime', area: 'namespaces',
-    tests: ['namespaces: each requested namespace is new'],
+    tests: ['namespaces: each requested namespace is new', 'namespaces: without a mount namespace the container'],
   },
   {
     doc: 'config-linux.md', section: 'Namespaces', phrase: '`type`, the runtime MUST generate an error', area: 'namespaces',

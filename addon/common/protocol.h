@@ -59,6 +59,7 @@ enum Tag : uint32_t {
   kTagMountRecursiveAttr = 33,  // u64 bool: apply attr with AT_RECURSIVE
   kTagHostPropagation = 34,    // u64 MS_* for "/" before set-up (default MS_SLAVE|MS_REC)
   kTagMountCopyUp = 35,   // u64 bool (in a mount): tmpcopyup, fill the tmpfs with the directory it covers
+  kTagHostMountNs = 36,   // u64 bool: no mount namespace; mounts go under one private bind of the rootfs, entered by chroot
   kTagDevice = 40,        // container
   kTagDevPath = 41,       // string
   kTagDevMode = 42,       // u64 full st_mode (type bits | permissions)
@@ -109,6 +110,7 @@ enum Tag : uint32_t {
   kTagLoopbackUp = 113,    // u64 bool: bring up "lo" in the new network namespace
   kTagNetDevicesPause = 160,  // u64 bool: create mode stops after entering the namespaces, for kMsgNetDevicesPoint
   kTagJoinProcess = 114,   // u64 bool: join mode sets the process up fully (`exec`), not as a hook
+  kTagJoinRoot = 115,      // string: join mode chroots to this directory (a container without a mount namespace)
   kTagSeccompFlags = 90,  // u64 SECCOMP_FILTER_FLAG_* for loading kTagSeccompBpf
   // process attributes (process_attrs.cc)
   kTagPersonality = 120,   // u64 personality(2) persona

@@ -14,14 +14,25 @@ namespace tsrun::init {
 
 void run_join(const Plan &plan, const Channel &channel, const std::vector<int> &fds) {
   if (plan.exec_from_fd && fds.empty()) fail("plan: join mode needs the program fd");
+  // A container without a mount namespace has only its chroot to join:
+  // opened here, where /proc is still the host's.
+  int root = -1;
+  if (!plan.join_root.empty()) {
+    root = open(plan.join_root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (root < 0) fail_errno("open the container's root %s", plan.join_root.c_str());
+  }
   enter_namespaces(plan, channel);  // returns in the child, inside every namespace
+  if (root >= 0) {
+    if (fchdir(root) < 0 || chroot(".") < 0) fail_errno("chroot to the container's root %s", plan.join_root.c_str());
+    close(root);
+  }
 
   if (plan.join_process) {
     // `exec`: the same confinement as the container's first process. The
     // sync socket closes at execve and tells the parent it went through.
     if (plan.setsid && setsid() < 0) fail_errno("setsid");
     if (plan.terminal) {
-      // Joining the mount namespace made its root ours: /dev/pts is the container's.
+      // Joining the mount namespace (or the chroot above) made its root ours: /dev/pts is the container's.
       int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
       if (root < 0) fail_errno("open /");
       adopt_terminal(open_container_pty(root, plan, channel));

@@ -153,6 +153,7 @@ bool decode_top(const Record &r, Plan &p) {
     case kTagRootPropagation: return as_u64(r, p.root_propagation);
     case kTagHostPropagation: return as_u64(r, p.host_propagation);
     case kTagNoPivot: return as_bool(r, p.no_pivot);
+    case kTagHostMountNs: return as_bool(r, p.host_mount_ns);
     case kTagMount: {
       MountEntry m;
       if (!decode_mount(r, m)) return false;
@@ -238,6 +239,7 @@ bool decode_top(const Record &r, Plan &p) {
     case kTagLoopbackUp: return as_bool(r, p.loopback_up);
     case kTagNetDevicesPause: return as_bool(r, p.net_devices_pause);
     case kTagJoinProcess: return as_bool(r, p.join_process);
+    case kTagJoinRoot: return as_string(r, p.join_root);
     case kTagConsoleRows: return as_u64(r, p.console_rows);
     case kTagConsoleCols: return as_u64(r, p.console_cols);
     case kTagPersonality: p.has_personality = true; return as_u64(r, p.personality) && p.personality <= 0xffffffffu;

@@ -58,6 +58,7 @@ struct Plan {
   uint64_t root_propagation = 0;
   uint64_t host_propagation = 0;
   bool no_pivot = false;
+  bool host_mount_ns = false;
   std::vector<MountEntry> mounts;
   std::vector<DeviceEntry> devices;
   std::vector<SymlinkEntry> symlinks;
@@ -91,6 +92,7 @@ struct Plan {
   bool loopback_up = false;
   bool net_devices_pause = false;
   bool join_process = false;
+  std::string join_root;
   uint64_t console_rows = 0, console_cols = 0;
   // process_attrs.cc
   bool has_personality = false;

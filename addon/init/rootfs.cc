@@ -301,13 +301,20 @@ int detached_bind_tree(const MountEntry &m) {
 }
 
 int prepare_rootfs(const Plan &plan) {
-  // Nothing done below may propagate back to the host.
-  uint64_t host_prop = plan.host_propagation != 0 ? plan.host_propagation : (MS_SLAVE | MS_REC);
-  if (mount(nullptr, "/", nullptr, host_prop, nullptr) < 0) fail_errno("make / a %s mount", (host_prop & MS_SHARED) ? "shared" : "non-shared");
+  if (!plan.host_mount_ns) {
+    // Nothing done below may propagate back to the host.
+    uint64_t host_prop = plan.host_propagation != 0 ? plan.host_propagation : (MS_SLAVE | MS_REC);
+    if (mount(nullptr, "/", nullptr, host_prop, nullptr) < 0) fail_errno("make / a %s mount", (host_prop & MS_SHARED) ? "shared" : "non-shared");
+  }
 
-  // pivot_root needs the new root to be a mount point of its own.
+  // pivot_root needs the new root to be a mount point of its own. In the
+  // host's mount table (no mount namespace) this bind holds every mount of
+  // the container: private, so none of them reaches the host's other
+  // mounts, and one detach on delete takes them all away.
   if (mount(plan.rootfs.c_str(), plan.rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) < 0)
     fail_errno("bind mount rootfs %s", plan.rootfs.c_str());
+  if (plan.host_mount_ns && mount(nullptr, plan.rootfs.c_str(), nullptr, MS_PRIVATE | MS_REC, nullptr) < 0)
+    fail_errno("make the rootfs bind %s private", plan.rootfs.c_str());
   int rootfd = open(plan.rootfs.c_str(), O_DIRECTORY | O_RDONLY | O_CLOEXEC);
   if (rootfd < 0) fail_errno("open rootfs %s", plan.rootfs.c_str());
 
@@ -328,7 +335,11 @@ int prepare_rootfs(const Plan &plan) {
 
 void enter_rootfs(const Plan &plan, int rootfd) {
   if (fchdir(rootfd) < 0) fail_errno("chdir to rootfs");
-  if (plan.no_pivot) {
+  if (plan.host_mount_ns) {
+    // The host's root stays the namespace's root: neither pivot_root nor
+    // MS_MOVE may touch it. The container's root is our bind.
+    if (chroot(".") < 0) fail_errno("chroot %s", plan.rootfs.c_str());
+  } else if (plan.no_pivot) {
     if (mount(".", "/", nullptr, MS_MOVE, nullptr) < 0) fail_errno("move rootfs to /");
     if (chroot(".") < 0) fail_errno("chroot");
   } else {

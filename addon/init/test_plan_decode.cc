@@ -95,6 +95,7 @@ void print_plan(const Plan &p) {
   kv("root_propagation", p.root_propagation);
   kv("host_propagation", p.host_propagation);
   kv_b("no_pivot", p.no_pivot);
+  kv_b("host_mount_ns", p.host_mount_ns);
   kv("mounts.count", p.mounts.size());
   for (size_t i = 0; i < p.mounts.size(); i++) {
     const auto &m = p.mounts[i];
@@ -185,6 +186,7 @@ void print_plan(const Plan &p) {
   kv_b("setsid", p.setsid);
   kv_b("new_keyring", p.new_keyring);
   kv("exec_fifo_name", p.exec_fifo_name);
+  kv("join_root", p.join_root);
 }
 
 // ---------------------------------------------------------------------------

@@ -14,6 +14,7 @@
 
 #include "bpf_devices.h"
 #include "child_io.h"
+#include "host_mounts.h"
 #include "messages.h"
 #include "netlink_bindings.h"
 #include "process_ops.h"
@@ -207,6 +208,27 @@ Napi::Value OpenDirPath(const Napi::CallbackInfo &info) {
   return Napi::Number::New(info.Env(), fd);
 }
 
+Napi::Value MountIdentityOf(const Napi::CallbackInfo &info) {
+  std::string path = info[0].As<Napi::String>().Utf8Value();
+  MountIdentity m{};
+  int err = mount_identity(path.c_str(), m);
+  if (err != 0) throw errno_error(info.Env(), "statx", err, path);
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("id", Napi::BigInt::New(info.Env(), m.id));
+  o.Set("mountRoot", Napi::Boolean::New(info.Env(), m.mount_root));
+  return o;
+}
+
+Napi::Value DetachMountIf(const Napi::CallbackInfo &info) {
+  std::string path = info[0].As<Napi::String>().Utf8Value();
+  bool lossless = false;
+  uint64_t id = info[1].As<Napi::BigInt>().Uint64Value(&lossless);
+  int err = detach_mount_if(path.c_str(), id);
+  if (err == ESTALE) return Napi::Boolean::New(info.Env(), false);
+  if (err != 0) throw errno_error(info.Env(), "umount2", err, path);
+  return Napi::Boolean::New(info.Env(), true);
+}
+
 Napi::Value Pipe(const Napi::CallbackInfo &info) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) < 0) throw errno_error(info.Env(), "pipe2", errno);
@@ -273,6 +295,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("mkfifo", Napi::Function::New(env, Mkfifo));
   exports.Set("openDirPath", Napi::Function::New(env, OpenDirPath));
   exports.Set("closeFd", Napi::Function::New(env, CloseFd));
+  exports.Set("mountIdentity", Napi::Function::New(env, MountIdentityOf));
+  exports.Set("detachMountIf", Napi::Function::New(env, DetachMountIf));
   exports.Set("pipe", Napi::Function::New(env, Pipe));
   exports.Set("proxyPty", Napi::Function::New(env, ProxyPty));
   exports.Set("copyWindowSize", Napi::Function::New(env, CopyWindowSize));

@@ -15,6 +15,8 @@ import type { HookOutcome } from './outcome.js';
 export interface ContainerTarget {
   /** namespaces to join: clone flag and /proc/<pid>/ns/<name> path */
   namespaces: { flag: number; path: string }[];
+  /** the container's root to chroot to, when it has no mount namespace to join */
+  root?: string;
 }
 
 function hookPlan(hook: Hook, target: ContainerTarget, fromFd: boolean): Plan {
@@ -22,6 +24,7 @@ function hookPlan(hook: Hook, target: ContainerTarget, fromFd: boolean): Plan {
     args: hook.args && hook.args.length > 0 ? hook.args : [hook.path],
     env: hook.env ?? [],
     cwd: '/',
+    joinRoot: target.root,
     execPath: fromFd ? undefined : hook.path,
   });
 }

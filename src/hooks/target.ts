@@ -20,5 +20,9 @@ export function hookState(subject: HookSubject, status: ContainerStatus, pid: nu
 /** Every namespace of the container, by its first process. */
 export function containerTarget(subject: HookSubject, pid: number): ContainerTarget {
   const types = subject.namespaces ?? [];
-  return { namespaces: types.map((type) => ({ flag: CLONE_FLAGS[type], path: `/proc/${pid}/ns/${NS_PROC_NAME[type]}` })) };
+  return {
+    namespaces: types.map((type) => ({ flag: CLONE_FLAGS[type], path: `/proc/${pid}/ns/${NS_PROC_NAME[type]}` })),
+    // Without a mount namespace, the container is its first process's chroot.
+    root: types.includes('mount') ? undefined : `/proc/${pid}/root`,
+  };
 }

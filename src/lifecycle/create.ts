@@ -25,11 +25,12 @@ import type { Resources, Spec } from '../spec/types.js';
 import { loadSpec } from '../spec/validate.js';
 import { checkContainerId } from '../state/id.js';
 import { readProcStat } from '../state/process-identity.js';
-import { EXEC_FIFO, type ContainerRecord, type StateStore } from '../state/store.js';
+import { EXEC_FIFO, type ContainerRecord, type RootfsBind, type StateStore } from '../state/store.js';
 import { isRootless } from '../util/rootless.js';
 import { checkConsoleOptions, handOverPty } from './console.js';
 import { writeIdMaps } from './id-maps.js';
 import { moveNetDevices, type MovedNetDevices } from './net-devices.js';
+import { detachRootfsBind, rootfsBindBefore, withOwnBind } from './rootfs-bind.js';
 import { handOverSeccompListener } from './seccomp-listener.js';
 import { storeFor, type RuntimeOptions } from './options.js';
 
@@ -87,6 +88,8 @@ class Undo {
   systemdUnit?: string;
   ptyMaster?: number;
   netDevices?: MovedNetDevices;
+  /** no mount namespace: the rootfs whose bind holds the container's mounts */
+  rootfsBind?: { rootfs: string; bind: RootfsBind };
   stateDir = false;
 
   constructor(
@@ -113,6 +116,13 @@ class Undo {
       this.n.closeFd(p);
     }
     if (this.ptyMaster !== undefined) this.n.closeFd(this.ptyMaster);
+    if (this.rootfsBind) {
+      try {
+        detachRootfsBind(this.n, this.rootfsBind.rootfs, this.rootfsBind.bind);
+      } catch (e) {
+        logger.warn(`rootfs mounts left in place: ${(e as Error).message}`);
+      }
+    }
     if (this.systemdUnit) {
       try {
         stopScope(this.systemdUnit);
@@ -248,6 +258,7 @@ export function createContainer(opts: CreateOptions, spec?: Spec): CreatedContai
     });
     if (rootless) plan.mounts = protectHostCgroupfs(plan.mounts, hostCgroupMounts(readFileSync('/proc/self/mountinfo', 'utf8')));
     const payload = encodePlan(plan);
+    const rootfsBind = plan.hostMountNs ? rootfsBindBefore(n, plan.rootfs) : undefined;
     const subject: HookSubject = {
       id: opts.id,
       bundle,
@@ -275,9 +286,11 @@ export function createContainer(opts: CreateOptions, spec?: Spec): CreatedContai
       resources: config.linux?.resources,
       deviceRules: deviceRules(config.linux?.resources?.devices, config.linux?.devices),
       systemdUnit: scope?.unit.unit,
+      rootfsBind,
       createdComplete: false,
     };
     store.write(provisional);
+    if (rootfsBind) undo.rootfsBind = { rootfs: plan.rootfs, bind: rootfsBind };
     if (!scope) {
       createCgroups(cgroupPaths);
       undo.cgroups = cgroupPaths;
@@ -337,7 +350,13 @@ export function createContainer(opts: CreateOptions, spec?: Spec): CreatedContai
 
     const stat = readProcStat(containerPid);
     if (!stat) throw new RuntimeError('container process exited during create');
-    const record: ContainerRecord = { ...provisional, pid: containerPid, pidStartTime: stat.startTime, createdComplete: true };
+    const record: ContainerRecord = {
+      ...provisional,
+      pid: containerPid,
+      pidStartTime: stat.startTime,
+      rootfsBind: rootfsBind && withOwnBind(n, rootfsBind, containerPid),
+      createdComplete: true,
+    };
     store.write(record);
     if (opts.pidFile) writePidFile(opts.pidFile, containerPid);
     const pidfd = undo.containerPidfd!;

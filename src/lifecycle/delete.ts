@@ -1,4 +1,4 @@
-// delete: removes a stopped container's cgroups and state; with force, a
+// delete: removes a stopped container's cgroups, host mounts and state; with force, a
 // live one is killed first.
 import { freezerState, setFrozen } from '../cgroups/freezer.js';
 import { cgroupPids, destroyCgroups } from '../cgroups/manager.js';
@@ -6,9 +6,11 @@ import { stopScope } from '../cgroups/systemd/manager.js';
 import { ContainerNotFoundError, RuntimeError } from '../errors.js';
 import { runHooks } from '../hooks/index.js';
 import { hookState } from '../hooks/target.js';
+import { native } from '../native/index.js';
 import { isSameProcessAlive } from '../state/process-identity.js';
 import type { ContainerRecord } from '../state/store.js';
 import { signalAll, signalProcess } from './kill.js';
+import { detachRootfsBind } from './rootfs-bind.js';
 import { storeFor, type RuntimeOptions } from './options.js';
 import { containerStatus } from './status.js';
 import { sleepMs } from '../util/sleep.js';
@@ -50,6 +52,8 @@ export function deleteContainer(opts: RuntimeOptions & { id: string; force?: boo
   // systemd removes the scope's cgroup; the rest (v1 hierarchies it does not manage) is ours
   if (record.systemdUnit) stopScope(record.systemdUnit);
   destroyCgroups(record.cgroupPaths);
+  // No mount namespace took the container's mounts away with its last process.
+  if (record.rootfsBind) detachRootfsBind(native(), record.rootfs, record.rootfsBind);
   store.remove(opts.id);
   // runtime.md Lifecycle 13: after the container is gone; failures only warn.
   runHooks('poststop', record.hooks, hookState({ ...record, annotations: record.annotations ?? {} }, 'stopped', undefined));

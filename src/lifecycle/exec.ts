@@ -94,6 +94,7 @@ function execPlan(record: ContainerRecord, process: Process, preserveFds: number
   const target = containerTarget({ ...record, annotations: record.annotations ?? {} }, record.pid);
   return joinPlan(target.namespaces, {
     ...planProcess(process, record.seccomp),
+    joinRoot: target.root,
     preserveFds,
     joinProcess: true,
     // A terminal needs its own session to become the controlling one.

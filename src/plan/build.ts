@@ -235,8 +235,13 @@ export function buildPlan(spec: Spec, ctx: PlanContext): Plan {
   const namespaces = linux.namespaces ?? [];
   const { newNamespaces, joinNamespaces } = planNamespaces(namespaces);
   const has = (type: Namespace['type']) => namespaces.some((n) => n.type === type);
-  if (!has('mount')) throw new PlanError('/linux/namespaces', 'a mount namespace is required');
   const newUserNs = (newNamespaces & CLONE_FLAGS.user) !== 0;
+  // config-linux.md: without a mount namespace the container inherits the
+  // runtime's. Its mounts then go into the host's mount table, under one
+  // private bind of the rootfs that delete detaches.
+  const hostMountNs = !has('mount');
+  if (hostMountNs && has('user'))
+    throw new PlanError('/linux/namespaces', 'a user namespace needs a mount namespace too: it may not mount in the runtime\'s');
   if (newUserNs && !(linux.uidMappings?.length && linux.gidMappings?.length))
     throw new PlanError('/linux/uidMappings', 'a new user namespace needs uidMappings and gidMappings');
   if (!has('user') && (linux.uidMappings?.length || linux.gidMappings?.length))
@@ -276,10 +281,12 @@ export function buildPlan(spec: Spec, ctx: PlanContext): Plan {
     // The host's mounts as the container's set-up sees them: never shared
     // (its mounts would reach the host, and pivot_root refuses a shared root)
     // nor unbindable (the rootfs could not be bound). rootfsPropagation is
-    // applied to the new root after pivot_root.
-    hostPropagation: (propagation === MS.PRIVATE ? MS.PRIVATE : MS.SLAVE) | MS.REC,
+    // applied to the new root after pivot_root. Without a mount namespace
+    // the host's table is not ours to change.
+    hostPropagation: hostMountNs ? 0n : (propagation === MS.PRIVATE ? MS.PRIVATE : MS.SLAVE) | MS.REC,
     rootPropagation: propagation !== undefined ? propagation | MS.REC : 0n,
     noPivot: ctx.noPivot,
+    hostMountNs,
     mounts,
     devices: planDevices(linux.devices),
     symlinks,

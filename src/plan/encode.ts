@@ -101,6 +101,7 @@ export function encodePlan(plan: Plan): Uint8Array {
     .u64(Tag.HostPropagation, plan.hostPropagation)
     .u64(Tag.RootPropagation, plan.rootPropagation)
     .u64(Tag.NoPivot, plan.noPivot);
+  if (plan.hostMountNs) w.u64(Tag.HostMountNs, true);
   for (const m of plan.mounts) w.nested(Tag.Mount, (n) => writeMount(n, m));
   for (const d of plan.devices) w.nested(Tag.Device, (n) => writeDevice(n, d));
   for (const l of plan.symlinks) w.nested(Tag.Symlink, (n) => n.str(Tag.Path, l.path).str(Tag.LinkTarget, l.target));
@@ -133,6 +134,7 @@ export function encodePlan(plan: Plan): Uint8Array {
   if (plan.consoleSize) w.u64(Tag.ConsoleRows, plan.consoleSize.height).u64(Tag.ConsoleCols, plan.consoleSize.width);
   w.str(Tag.ExecFifoName, plan.execFifoName);
   if (plan.mode === 'join') {
+    if (plan.joinRoot !== undefined) w.str(Tag.JoinRoot, plan.joinRoot);
     if (plan.joinProcess) w.u64(Tag.JoinProcess, true);
     else if (plan.execPath !== undefined) w.str(Tag.ExecPath, plan.execPath);
     else w.u64(Tag.ExecFromFd, true);

@@ -71,6 +71,8 @@ export interface Plan {
   hostPropagation: bigint;
   rootPropagation: bigint;
   noPivot: boolean;
+  /** create mode: no mount namespace, the container lives in the host's mount table (config-linux.md: inherited) */
+  hostMountNs?: boolean;
   mounts: PlanMount[];
   devices: PlanDevice[];
   symlinks: { path: string; target: string }[];
@@ -108,6 +110,8 @@ export interface Plan {
   netDevices?: NetDeviceMove[];
   /** join mode: confine the process like the container's own (`exec`), not run it as a hook */
   joinProcess?: boolean;
+  /** join mode: the container's root to chroot to, when it has no mount namespace to join (/proc/<pid>/root) */
+  joinRoot?: string;
   /** start a new session (the container's first process; `exec` with a terminal) */
   setsid?: boolean;
   /** personality(2) persona (linux.personality) */

@@ -40,6 +40,14 @@ function currentRootContext(): RootContext {
 }
 
 /** What tsrun remembers about a container between invocations. */
+/** Mount ids (decimal) of a container's rootfs bind in the host's mount table. */
+export interface RootfsBind {
+  /** the mount that showed at the rootfs path before create */
+  before: string;
+  /** the container's bind, once create saw it as its process's root */
+  own?: string;
+}
+
 export interface ContainerRecord {
   id: string;
   /** host pid of the container's first process (0 while creating) */
@@ -65,6 +73,8 @@ export interface ContainerRecord {
   resources?: Resources;
   /** the device access list made at create; `update` applies it again on cgroup v2, as runc does */
   deviceRules?: DeviceRule[];
+  /** no mount namespace: the bind of the rootfs in the host's mount table that delete detaches */
+  rootfsBind?: RootfsBind;
   /** the systemd unit holding the container's cgroup (--systemd-cgroup), stopped on delete */
   systemdUnit?: string;
   /** set once creation finished; a record without it is a failed or racing create */

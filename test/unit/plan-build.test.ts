@@ -210,9 +210,25 @@ t.test('namespaces', async (t) => {
     '/linux/namespaces/2/type',
     /duplicate namespace type pid/,
   );
-  planError(t, () => buildPlan(withLinux({ namespaces: [{ type: 'pid' }] }), context()), '/linux/namespaces', /mount namespace is required/);
-  planError(t, () => buildPlan(withLinux({ namespaces: [] }), context()), '/linux/namespaces', /mount namespace is required/, 'empty list');
-  planError(t, () => buildPlan(spec({ linux: {} }), context()), '/linux/namespaces', /mount namespace/, 'no namespaces');
+  // config-linux.md: an unlisted type is inherited, the mount namespace too.
+  for (const [name, s] of [
+    ['pid only', withLinux({ namespaces: [{ type: 'pid' }] })],
+    ['empty list', withLinux({ namespaces: [] })],
+    ['no namespaces', spec({ linux: {} })],
+  ] as const) {
+    const p = buildPlan(s, context());
+    t.equal(p.hostMountNs, true, `${name}: the host's mount namespace`);
+    t.equal(p.hostPropagation, 0n, `${name}: the host's propagation is left alone`);
+    t.equal(p.newNamespaces & 0x00020000, 0, `${name}: no CLONE_NEWNS`);
+  }
+  t.equal(buildPlan(withLinux({ namespaces: [{ type: 'mount', path: '/proc/1/ns/mnt' }] }), context()).hostMountNs, false, 'a joined mount namespace is not the host\'s');
+  planError(
+    t,
+    () => buildPlan(withLinux({ namespaces: [{ type: 'user' }], uidMappings: [{ containerID: 0, hostID: 1000, size: 1 }], gidMappings: [{ containerID: 0, hostID: 1000, size: 1 }] }), context()),
+    '/linux/namespaces',
+    /user namespace needs a mount namespace too/,
+    'a user namespace cannot mount in the host\'s mount namespace',
+  );
   planError(
     t,
     () => buildPlan(withLinux({ namespaces: [{ type: 'mount' }, { type: 'network', path: 'proc/1/ns/net' }] }), context()),

@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { encodePlan } from '../../src/plan/encode.js';
+import { joinPlan } from '../../src/plan/join.js';
 import type { Plan } from '../../src/plan/types.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -38,6 +39,7 @@ function plan(): Plan {
     hostPropagation: 0x80000n | 0x4000n,
     rootPropagation: 0x40000n | 0x4000n,
     noPivot: false,
+    hostMountNs: true,
     mounts: [
       { source: 'proc', destination: '/proc', type: 'proc', flags: 0xen, data: '', propagation: 0n, attrSet: 0n, attrClr: 0n, recursiveAttr: false },
       {
@@ -150,6 +152,7 @@ t.test('the sanitized decoder', { skip: haveGxx ? false : 'g++ not found' }, asy
     t.equal(get('root_propagation'), String(p.rootPropagation));
     t.equal(get('host_propagation'), String(p.hostPropagation));
     t.equal(get('no_pivot'), '0');
+    t.equal(get('host_mount_ns'), '1');
 
     t.equal(get('mounts.count'), String(p.mounts.length));
     p.mounts.forEach((m, i) => {
@@ -247,6 +250,7 @@ t.test('the sanitized decoder', { skip: haveGxx ? false : 'g++ not found' }, asy
       oomScoreAdj: undefined,
       seccompBpf: undefined,
       newKeyring: true,
+      hostMountNs: undefined,
     };
     const f = join(tmp, 'min.bin');
     writeFileSync(f, encodePlan(min));
@@ -254,6 +258,8 @@ t.test('the sanitized decoder', { skip: haveGxx ? false : 'g++ not found' }, asy
     t.equal(r.status, 0, r.stderr);
     const kv = parseKv(r.stdout);
     t.equal(kv.get('has_hostname'), '0');
+    t.equal(kv.get('host_mount_ns'), '0', 'a mount namespace unless told otherwise');
+    t.equal(kv.get('join_root'), '');
     t.equal(kv.get('has_umask'), '0');
     t.equal(kv.get('umask'), String(0o022), 'umask stays 0022');
     t.equal(kv.get('has_oom_score_adj'), '0');
@@ -261,6 +267,16 @@ t.test('the sanitized decoder', { skip: haveGxx ? false : 'g++ not found' }, asy
     t.equal(kv.get('seccomp_bpf.size'), '0');
     t.equal(kv.get('mounts.count'), '0');
     t.equal(kv.get('new_keyring'), '1');
+  });
+
+  t.test('a join plan carries the root of a container without a mount namespace', async (t) => {
+    const f = join(tmp, 'join-root.bin');
+    writeFileSync(f, encodePlan(joinPlan([], { args: ['sh'], env: [], cwd: '/', joinProcess: true, joinRoot: '/proc/42/root' })));
+    const r = spawnSync(bin, [f], { encoding: 'utf8', env });
+    t.equal(r.status, 0, r.stderr);
+    const kv = parseKv(r.stdout);
+    t.equal(kv.get('mode'), '1');
+    t.equal(kv.get('join_root'), '/proc/42/root');
   });
 
   t.test('the decoder refuses what it must', async (t) => {

@@ -12,7 +12,7 @@ const T = {
   Version: 1, Mode: 2, NsNew: 10, NsJoin: 11, NsType: 12, UidMapNeeded: 13,
   Rootfs: 20, RootReadonly: 21, RootPropagation: 22, NoPivot: 23, Mount: 24, MountSource: 25,
   MountDest: 26, MountType: 27, MountFlags: 28, MountData: 29, MountPropagation: 30,
-  MountAttrSet: 31, MountAttrClr: 32, MountRecursiveAttr: 33, HostPropagation: 34, MountCopyUp: 35,
+  MountAttrSet: 31, MountAttrClr: 32, MountRecursiveAttr: 33, HostPropagation: 34, MountCopyUp: 35, HostMountNs: 36,
   Device: 40, DevPath: 41, DevMode: 42, DevRdev: 43, DevUid: 44, DevGid: 45,
   Symlink: 47, LinkTarget: 48, MaskedPath: 50, ReadonlyPath: 51, Hostname: 52, Domainname: 53,
   Sysctl: 54, Value: 55, Arg: 60, Env: 61, Cwd: 62, Uid: 63, Gid: 64, AdditionalGid: 65,
@@ -20,7 +20,7 @@ const T = {
   CapInheritable: 71, CapAmbient: 72, CapsPresent: 73, Rlimit: 74, RlimitType: 75,
   RlimitSoft: 76, RlimitHard: 77, PreserveFds: 78, SeccompBpf: 79, Terminal: 80,
   Path: 82, NewKeyring: 83, ExecFifoName: 84, ConsoleRows: 85, ConsoleCols: 86, OomScoreAdj: 87,
-  SeccompFlags: 90, ExecPath: 110, ExecFromFd: 111, HookPause: 112, LoopbackUp: 113, JoinProcess: 114, Setsid: 81,
+  SeccompFlags: 90, ExecPath: 110, ExecFromFd: 111, HookPause: 112, LoopbackUp: 113, JoinProcess: 114, JoinRoot: 115, Setsid: 81,
   Personality: 120, IoPriority: 121, SchedPolicy: 122, SchedFlags: 123, SchedNice: 124, SchedPriority: 125,
   SchedRuntime: 126, SchedDeadline: 127, SchedPeriod: 128, CpuAffinityInitial: 129, CpuAffinityFinal: 130,
   MemPolicyMode: 131, MemPolicyNodes: 132, TimeOffsets: 133,
@@ -130,6 +130,8 @@ function fullPlan(): Plan {
     hostPropagation: 0x40000n | 0x4000n,
     rootPropagation: 0x100000n | 0x4000n,
     noPivot: true,
+    hostMountNs: true,
+    joinRoot: '/proc/123/root',
     mounts: [
       {
         source: 'proc', destination: '/proc', type: 'proc', flags: 0xen, data: '', propagation: 0n,
@@ -228,6 +230,8 @@ t.test('a minimal plan', async (t) => {
   t.equal(u64(one(recs, T.UidMapNeeded)), 0n);
   t.equal(u64(one(recs, T.RootReadonly)), 0n);
   t.equal(u64(one(recs, T.NoPivot)), 0n);
+  t.equal(all(recs, T.HostMountNs).length, 0, 'a mount namespace: no HostMountNs record');
+  t.equal(all(recs, T.JoinRoot).length, 0, 'a create plan has no JoinRoot');
   t.equal(u64(one(recs, T.NoNewPrivs)), 0n);
   t.equal(u64(one(recs, T.Terminal)), 0n);
 });
@@ -239,6 +243,8 @@ t.test('a full plan', async (t) => {
   const recs = readRecords(bytes);
 
   t.equal(u64(one(recs, T.Mode)), 1n, 'join = 1');
+  t.equal(u64(one(recs, T.HostMountNs)), 1n, 'no mount namespace');
+  t.equal(str(one(recs, T.JoinRoot)), '/proc/123/root');
   t.equal(u64(one(recs, T.NsNew)), 0x20020000n);
   const joins = all(recs, T.NsJoin).map((r) => readRecords(r.payload));
   t.equal(joins.length, 2);

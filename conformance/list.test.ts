@@ -99,3 +99,20 @@ t.test('list does not show deleted containers', async (t) => {
 });
 
 h.done();
+
+t.test('list names a directory of the root that holds no container it can load, on stderr, and lists the rest (runc CLI: "load container")', async (t) => {
+  const root = path.join(h.hostDir('mixedroot'), 'root');
+  const id = h.id(t, 'listed');
+  const b = h.bundle({ args: ['sleep', '1000'] });
+  const c = await h.rt(['--root', root, 'create', '--bundle', b.dir, id], { noRoot: true });
+  t.equal(c.code, 0, 'a container in that root', diag(c));
+  t.teardown(() => h.rt(['--root', root, 'delete', '--force', id], { noRoot: true }));
+  // As another runtime's container in a shared root would look.
+  fs.mkdirSync(path.join(root, 'foreign'));
+  fs.writeFileSync(path.join(root, 'foreign', 'state.json'), '{"id":"foreign","init_process_pid":1}');
+  const j = await h.rt(['--root', root, 'list', '--format', 'json'], { noRoot: true });
+  t.equal(j.code, 0, 'list succeeds', diag(j));
+  const ids = (JSON.parse(j.stdout) as { id: string }[]).map((s) => s.id);
+  t.strictSame(ids, [id], 'the container, and only it, in the JSON');
+  t.match(j.stderr, /^load container foreign: /m, 'the other directory is named on stderr');
+});

@@ -1,4 +1,5 @@
 // state and list: the OCI state of containers, plus runc's extra fields.
+import { ContainerNotFoundError } from '../errors.js';
 import type { ContainerStatus, OciState } from '../spec/types.js';
 import { storeFor, type RuntimeOptions } from './options.js';
 import { containerStatus } from './status.js';
@@ -35,15 +36,20 @@ export function state(opts: RuntimeOptions & { id: string }): ContainerState {
   return toState(store, store.read(opts.id));
 }
 
-export function list(opts: RuntimeOptions = {}): ContainerState[] {
+/**
+ * Every container in the root. A container being created or deleted right
+ * now is skipped; any other directory that holds no readable tsrun state
+ * goes to `unreadable` and the listing goes on, as runc's does.
+ */
+export function list(opts: RuntimeOptions = {}, unreadable: (id: string, error: Error) => void = () => {}): ContainerState[] {
   const store = storeFor(opts);
   const out: ContainerState[] = [];
   for (const id of store.ids()) {
     try {
       const state = toState(store, store.read(id));
       out.push({ ...state, owner: state.owner || (dirOwner(store.dir(id)) ?? '') });
-    } catch {
-      // a container being created or deleted right now
+    } catch (e) {
+      if (!(e instanceof ContainerNotFoundError)) unreadable(id, e as Error);
     }
   }
   return out;

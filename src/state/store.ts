@@ -136,7 +136,16 @@ export class StateStore {
     } catch {
       throw new ContainerNotFoundError(id);
     }
-    return JSON.parse(text) as ContainerRecord;
+    let record: Partial<ContainerRecord>;
+    try {
+      record = JSON.parse(text) as Partial<ContainerRecord>;
+    } catch (e) {
+      throw new RuntimeError(`${join(dir, STATE_FILE)}: ${(e as Error).message}`);
+    }
+    // Another runtime's container in a shared root (Docker's runtime-runc/moby) has a state.json too.
+    if (typeof record.bundle !== 'string' || typeof record.pid !== 'number' || typeof record.cgroupPaths !== 'object' || record.cgroupPaths === null)
+      throw new RuntimeError(`${join(dir, STATE_FILE)} is not the state of a tsrun container`);
+    return record as ContainerRecord;
   }
 
   /** Written to a temporary file and renamed, so readers never see half of it. */

@@ -21,7 +21,8 @@ export const listCommand: CommandModule<GlobalArgs, ListArgs> = {
       .option('quiet', { alias: 'q', type: 'boolean', describe: 'display only container IDs' }) as never,
   handler: async (a) => {
     const { list } = await import('../../lifecycle/state.js');
-    const states = list({ root: a.root });
+    // runc's words, on stderr: stdout stays a clean table or JSON.
+    const states = list({ root: a.root }, (id, e) => process.stderr.write(`load container ${id}: ${e.message}\n`));
     if (a.quiet) {
       for (const s of states) process.stdout.write(`${s.id}\n`);
       return;

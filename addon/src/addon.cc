@@ -223,6 +223,7 @@ Napi::Value DetachMountIf(const Napi::CallbackInfo &info) {
   std::string path = info[0].As<Napi::String>().Utf8Value();
   bool lossless = false;
   uint64_t id = info[1].As<Napi::BigInt>().Uint64Value(&lossless);
+  if (!lossless) throw Napi::TypeError::New(info.Env(), "detachMountIf: the mount id must fit in 64 bits");
   int err = detach_mount_if(path.c_str(), id);
   if (err == ESTALE) return Napi::Boolean::New(info.Env(), false);
   if (err != 0) throw errno_error(info.Env(), "umount2", err, path);

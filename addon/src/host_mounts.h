@@ -15,8 +15,8 @@ struct MountIdentity {
 int mount_identity(const char *path, MountIdentity &out);
 
 // Lazily unmounts (MNT_DETACH: with every mount below it) the mount whose
-// root path is, if its id is `id`. Returns 0 when detached, ESTALE when
-// the path shows another mount, or an errno value.
+// root is at path, if its id is `id`. Returns 0 when detached, ESTALE when
+// another mount (or none) is there, or an errno value.
 int detach_mount_if(const char *path, uint64_t id);
 
 }  // namespace tsrun::addon

@@ -9,7 +9,6 @@ import * as path from 'node:path';
 import t from 'tap';
 import type { Test } from 'tap';
 import { Harness, cgroupMountPoints, diag, runcDeviation, waitFor, type Bundle, type Config } from './lib/harness.js';
-import { tsrunBug } from './lib/known-bugs.js';
 
 const h = new Harness(t, 'spec-config-linux');
 // A container whose root is an unprivileged host uid must be able to reach its bundle.
@@ -176,7 +175,7 @@ async function cgroupOwners(t: Test, opts: { cgroupns: boolean; mountOptions: st
 // runc 1.1.5 predates cgroup ownership (runc 1.2 added it).
 t.test(
   'cgroup v2 ownership: with a new cgroup namespace and a read-write cgroup mount, the container cgroup and the delegatable files in it (only those) belong to process.user.uid (config-linux.md Cgroup ownership)',
-  { skip: NOT_V2, ...runcDeviation('cgroup ownership is never changed'), ...tsrunBug('cgroup ownership is never changed') },
+  { skip: NOT_V2, ...runcDeviation('cgroup ownership is never changed') },
   async (t) => {
     const owners = await cgroupOwners(t, { cgroupns: true, mountOptions: ['nosuid', 'noexec', 'nodev', 'relatime', 'rw'] });
     if (!owners) return;

@@ -6,8 +6,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 
 import { cgroupMountPlan } from '../cgroups/container-mounts.js';
 import { deviceRules } from '../cgroups/device-rules.js';
+import { delegateCgroups, delegatedOwner } from '../cgroups/v2/ownership.js';
 import { spawnCgroupDir } from '../cgroups/v2/spawn-target.js';
-import { hostHierarchies } from '../cgroups/hierarchy.js';
+import { hostHierarchies, isCgroup2Only } from '../cgroups/hierarchy.js';
 import { applyLimits, applyResources } from '../cgroups/resources.js';
 import { addProcess, createCgroups, destroyCgroups, resolveCgroupPaths, type CgroupPaths } from '../cgroups/manager.js';
 import { cgroupMountReadonly, checkCgroupLimits, usableCgroupPaths } from '../cgroups/rootless.js';
@@ -310,6 +311,8 @@ export function createContainer(opts: CreateOptions, spec?: Spec): CreatedContai
       } else {
         addProcess(cgroupPaths, init.pid);
       }
+      const owner = delegatedOwner(config, isCgroup2Only(hierarchies));
+      if (owner !== undefined) delegateCgroups(cgroupPaths, owner);
       const dirFd = n.openDirPath(dir);
       try {
         n.sendMessage(init.syncFd, Msg.Plan, payload, [dirFd]);

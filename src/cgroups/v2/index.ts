@@ -1,6 +1,6 @@
 // linux.resources on a cgroup v2 (unified) host: every controller's planned
-// writes for the container's one cgroup directory. Device rules (eBPF) are
-// not implemented yet.
+// writes for the container's one cgroup directory. Device rules are an eBPF
+// program instead (device-filter.ts).
 import { PlanError } from '../../errors.js';
 import type { Resources } from '../../spec/types.js';
 import { planCpuset } from '../v1/cpu.js';

@@ -1,6 +1,6 @@
 #!/bin/bash
-# `make test-cgroup2`: the cgroup conformance tests on a pure cgroup v2 host
-# with systemd as PID 1. bin/tsrun, built on this host, runs inside a VM
+# `make test-cgroup2`: the cgroup, lifecycle, exec and systemd driver tests
+# on a pure cgroup v2 host with systemd as PID 1. bin/tsrun, built on this host, runs inside a VM
 # (../shared/vm/run-in-vm.sh) that shares this repository at the same path;
 # tap runs there with the host's node. Ends with the summary line
 # "N passed, N failed, N skipped" and tap's exit status.
@@ -22,9 +22,8 @@ files=(
   conformance/lifecycle.test.ts
   conformance/exec.test.ts
   conformance/process.test.ts
+  conformance/systemd.test.ts       # the systemd cgroup driver (skips without systemd)
 )
-# Hook for the systemd cgroup driver's tests: included once the file exists.
-[ -f conformance/systemd.test.ts ] && files+=(conformance/systemd.test.ts)
 [ -n "${CGROUP2_TESTS:-}" ] && read -ra files <<<"$CGROUP2_TESTS"
 
 scale=${CONFORMANCE_TIME_SCALE:-4}

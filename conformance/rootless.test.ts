@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import t from 'tap';
 import { Harness, type Config, cgroupMountPoints, diag, isRunc, pidAlive, randomSuffix, runcDeviation, waitFor } from './lib/harness.js';
 import { RootlessEnv, rootlessUser } from './lib/rootless.js';
+import { Agent } from './lib/seccomp-agent.js';
 
 const h = new Harness(t, 'rootless');
 const user = rootlessUser();
@@ -101,6 +102,24 @@ t.test('run in the foreground as the user: output, exit status, nothing left', {
   t.match(r.stdout, new RegExp(`^0\\n\\s*0\\s+${U.user.gid}\\s+1\\n`), 'uid 0 inside, gid 0 is the user gid');
   if (fuse) t.match(r.stdout, /^c.*\b10,\s+229\b.*\/dev\/fuse$/m, 'a device of the config is there (bound from the host)', diag(r));
   t.notOk(fs.existsSync(path.join(U.defaultRoot, id)), 'run deleted the container: no state left');
+});
+
+t.test('seccomp NOTIFY as the user: the listener fd reaches listenerPath and the agent answers (config-linux.md Seccomp: listenerPath)', { skip, ...runcDeviation('runc 1.1.5 run as the user hands the fd over, then never returns') }, async (t) => {
+  const agent = await Agent.start(t, h.hostDir('agent'), 0);
+  fs.chmodSync(agent.socketPath, 0o666); // the user's runtime connects to it
+  const id = `rl-${randomSuffix(5)}`;
+  U.cleanupAt(t, id);
+  const b = await U.bundle(t, (c) => {
+    c.process.args = ['sh', '-c', 'mkdir /notified && echo made; test -d /notified || echo absent'];
+    c.linux.seccomp = { defaultAction: 'SCMP_ACT_ALLOW', listenerPath: agent.socketPath, syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_NOTIFY' }] };
+  });
+  if (!b) return;
+  const r = await U.rt(['run', '--bundle', b.dir, id]);
+  t.equal(r.code, 0, 'run succeeds', diag(r));
+  t.strictSame(r.stdout.split('\n').filter(Boolean), ['made', 'absent'], 'mkdir "succeeded" by the agent\'s answer, without being made');
+  const state = await agent.nthState(0);
+  t.equal(state?.message?.state?.id, id, 'the agent got the container process state');
+  t.match(state?.links?.[0] ?? '', /seccomp notify/, 'with the listener fd');
 });
 
 t.test('--root wins over $XDG_RUNTIME_DIR', { skip }, async (t) => {

@@ -3,14 +3,13 @@
 // being in force for the container process (/proc/self/status "Seccomp: 2")
 // but not for the runtime's own set-up, and no_new_privs staying independent;
 // SCMP_ACT_NOTIFY with a listener (a small python agent) at listenerPath.
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import t from 'tap';
 import type { Test } from 'tap';
 
-import { python } from './lib/console-receiver.js';
 import { Harness, diag, isRunc, parseStatus, waitFor, type Config } from './lib/harness.js';
+import { Agent, type AgentEvent } from './lib/seccomp-agent.js';
 
 const h = new Harness(t, 'seccomp');
 
@@ -217,108 +216,6 @@ t.test('seccomp: a profile blocking what the runtime needs after loading it fail
 
 // --- SCMP_ACT_NOTIFY: linux.seccomp.listenerPath and listenerMetadata ----------
 
-// A seccomp agent: listens on the socket, takes each container process state
-// (JSON, the fd as SCM_RIGHTS) and answers mkdir notifications with
-// `-answer` (0: success without the call being made), letting every other
-// notified call go ahead. Node cannot receive SCM_RIGHTS, hence python.
-// Events go to stdout as JSON lines.
-const AGENT = `
-import fcntl, json, os, select, socket, struct, sys
-path, answer = sys.argv[1], int(sys.argv[2])
-# _IOWR('!', 0, struct seccomp_notif) and _IOWR('!', 1, struct seccomp_notif_resp)
-NOTIF_RECV, NOTIF_SEND = 0xC0502100, 0xC0182101
-def out(**ev): print(json.dumps(ev), flush=True)
-srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-srv.bind(path)
-srv.listen(8)
-poller = select.poll()
-poller.register(srv, select.POLLIN)
-out(event="listening")
-while True:
-    for fd, ev in poller.poll():
-        if fd == srv.fileno():
-            conn, _ = srv.accept()
-            data, fds, _, _ = socket.recv_fds(conn, 1 << 20, 8)
-            while True:
-                more = conn.recv(1 << 20)
-                if not more: break
-                data += more
-            conn.close()
-            links = [os.readlink("/proc/self/fd/%d" % f) for f in fds]
-            out(event="state", message=json.loads(data), links=links)
-            for f in fds: poller.register(f, select.POLLIN)
-        elif ev & select.POLLHUP:
-            # no process uses the filter any more
-            poller.unregister(fd)
-            os.close(fd)
-            out(event="hup")
-        else:
-            buf = bytearray(80)
-            try:
-                fcntl.ioctl(fd, NOTIF_RECV, buf, True)
-            except OSError as e:
-                out(event="recv-error", errno=e.errno)
-                continue
-            nid, pid, _, nr = struct.unpack_from("=QIIi", buf)
-            # mkdir and mkdirat get the answer; anything else goes ahead
-            # (SECCOMP_USER_NOTIF_FLAG_CONTINUE), as agents like bypass4netns do.
-            resp = struct.pack("=QqiI", nid, 0, -answer, 0) if nr in (83, 258) else struct.pack("=QqiI", nid, 0, 0, 1)
-            try:
-                fcntl.ioctl(fd, NOTIF_SEND, resp)
-                out(event="notification", pid=pid, nr=nr)
-            except OSError as e:
-                out(event="send-error", errno=e.errno)
-`;
-
-interface AgentEvent {
-  event: string;
-  message?: Record<string, any>;
-  links?: string[];
-  pid?: number;
-  nr?: number;
-}
-
-class Agent {
-  events: AgentEvent[] = [];
-  stderr = '';
-  private constructor(
-    readonly socketPath: string,
-    private readonly child: ChildProcess,
-  ) {}
-
-  /** An agent on a fresh socket, answering notifications with -answer; stopped at t's teardown. */
-  static async start(t: Test, answer = 0): Promise<Agent> {
-    const sock = path.join(h.hostDir('agent'), 'agent.sock');
-    const child = spawn(python(), ['-c', AGENT, sock, String(answer)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const a = new Agent(sock, child);
-    let buf = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      let i: number;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        a.events.push(JSON.parse(buf.slice(0, i)) as AgentEvent);
-        buf = buf.slice(i + 1);
-      }
-    });
-    child.stderr!.on('data', (d: Buffer) => (a.stderr += d.toString()));
-    t.teardown(() => a.stop());
-    if (!(await waitFor(() => a.events.some((e) => e.event === 'listening'), 10_000))) throw new Error(`the agent did not start: ${a.stderr}`);
-    return a;
-  }
-
-  stop(): void {
-    this.child.kill('SIGKILL');
-  }
-
-  states(): AgentEvent[] {
-    return this.events.filter((e) => e.event === 'state');
-  }
-
-  async nthState(n: number, timeout = 5000): Promise<AgentEvent | undefined> {
-    return waitFor(() => this.states()[n], timeout, 20);
-  }
-}
-
 const NR_MKDIR = 83;
 const NR_MKDIRAT = 258;
 const MKDIR_NOTIFY = [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_NOTIFY' }];
@@ -370,7 +267,7 @@ function fdLinks(pid: number): string[] {
 
 for (const v of VARIANTS) {
   t.test(`seccomp NOTIFY (${v.name}): create hands the listener fd and the container process state to listenerPath; the listener answers mkdir`, async (t) => {
-    const agent = await Agent.start(t, 0);
+    const agent = await Agent.start(t, h.hostDir('agent'), 0);
     const id = h.id(t);
     const b = notifyBundle(['sh', '-c', 'mkdir /tmp/x; echo "mkdir=$?"; [ -d /tmp/x ] && echo present || echo absent; ls /proc/self/fd'], notifyProfile(agent), v);
     const r = await h.create(id, b);
@@ -396,7 +293,7 @@ for (const v of VARIANTS) {
 }
 
 t.test('seccomp NOTIFY: the listener\'s errno is what the container sees', async (t) => {
-  const agent = await Agent.start(t, 28);
+  const agent = await Agent.start(t, h.hostDir('agent'), 28);
   const id = h.id(t);
   const r = await h.create(id, notifyBundle(['sh', '-c', 'mkdir /tmp/x; echo "mkdir=$?"'], notifyProfile(agent)));
   t.equal(r.code, 0, 'create succeeds', diag(r));
@@ -410,7 +307,7 @@ t.test('seccomp NOTIFY: the listener\'s errno is what the container sees', async
 });
 
 t.test('seccomp NOTIFY: a foreground run works too', { skip: isRunc() ? 'runc 1.1.5 hangs in a foreground run with a notify listener' : false }, async (t) => {
-  const agent = await Agent.start(t, 28);
+  const agent = await Agent.start(t, h.hostDir('agent'), 28);
   const r = await h.run(h.id(t), notifyBundle(['mkdir', '/tmp/x'], notifyProfile(agent)));
   t.equal(r.code, 1, 'mkdir fails', diag(r));
   t.match(r.stderr, /No space left on device/, 'with the listener\'s ENOSPC');
@@ -418,7 +315,7 @@ t.test('seccomp NOTIFY: a foreground run works too', { skip: isRunc() ? 'runc 1.
 });
 
 t.test('seccomp NOTIFY: exec sends a new listener fd, with the exec\'d process\'s pid and the container\'s state', async (t) => {
-  const agent = await Agent.start(t, 0);
+  const agent = await Agent.start(t, h.hostDir('agent'), 0);
   const id = h.id(t);
   const b = notifyBundle(['sleep', '1000'], notifyProfile(agent));
   t.equal((await h.create(id, b)).code, 0, 'create');
@@ -471,7 +368,7 @@ t.test('seccomp NOTIFY with a listenerPath nobody listens on fails create, namin
 });
 
 t.test('seccomp NOTIFY as the default action fails create, leaving nothing', async (t) => {
-  const agent = await Agent.start(t, 0);
+  const agent = await Agent.start(t, h.hostDir('agent'), 0);
   const id = h.id(t);
   const b = notifyBundle(['true'], notifyProfile(agent, { defaultAction: 'SCMP_ACT_NOTIFY', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_ALLOW' }] }));
   const r = await h.create(id, b);
@@ -484,7 +381,7 @@ t.test('seccomp NOTIFY as the default action fails create, leaving nothing', asy
 
 t.test('seccomp NOTIFY on write fails create, naming it, leaving nothing (runc: "SCMP_ACT_NOTIFY cannot be used for the write syscall")', async (t) => {
   // The runtime tells itself about the listener with write(2), which cannot wait for the listener.
-  const agent = await Agent.start(t, 0);
+  const agent = await Agent.start(t, h.hostDir('agent'), 0);
   const id = h.id(t);
   const b = notifyBundle(['true'], notifyProfile(agent, { syscalls: [{ names: ['mkdir', 'write'], action: 'SCMP_ACT_NOTIFY' }] }));
   const r = await h.create(id, b);
@@ -497,7 +394,7 @@ t.test('seccomp NOTIFY on write fails create, naming it, leaving nothing (runc: 
 
 t.test('seccomp NOTIFY on the socket calls seccomp agents intercept (sendmsg, sendto, recvmsg, close, ...) still hands the listener over', async (t) => {
   // bypass4netns-like: the agent sees these calls and lets them go ahead.
-  const agent = await Agent.start(t, 0);
+  const agent = await Agent.start(t, h.hostDir('agent'), 0);
   const id = h.id(t);
   const names = ['sendmsg', 'sendto', 'recvmsg', 'recvfrom', 'fcntl', 'connect', 'socket', 'mkdir', 'mkdirat'];
   // runc 1.1.5's create never returns when close is notified.

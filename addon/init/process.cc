@@ -380,6 +380,17 @@ bool syscall_passes(const Plan &plan, const NeededSyscall &s, std::string &why) 
   return false;
 }
 
+// True when the filter certainly runs the call (ALLOW or LOG, whatever the arguments).
+bool filter_lets_through(const Plan &plan, long nr) {
+  struct seccomp_data data = {};
+  data.nr = static_cast<int>(nr);
+  data.arch = kNativeAuditArch;
+  FilterResult r = run_filter(plan.seccomp_bpf, data);
+  if (!r.known || r.uses_args) return false;
+  uint32_t action = r.ret & SECCOMP_RET_ACTION_FULL;
+  return action == SECCOMP_RET_ALLOW || action == SECCOMP_RET_LOG;
+}
+
 bool keeps_sys_admin(const Plan &plan) {
   // become_user sets the configured sets; without any, uid 0 keeps what it has.
   if (plan.caps_present) return ((plan.cap_effective >> kCapSysAdmin) & 1) != 0;
@@ -509,7 +520,7 @@ void load_seccomp(const Plan &plan, SeccompLoad at) {
   // (close-on-exec), else 0.
   int rc = sys::seccomp(SECCOMP_SET_MODE_FILTER, static_cast<unsigned>(plan.seccomp_flags), &prog);
   if (rc < 0) fail_errno("load seccomp filter (flags %#llx)", static_cast<unsigned long long>(plan.seccomp_flags));
-  if (seccomp_has_listener(plan)) hand_over_seccomp_listener(rc);
+  if (seccomp_has_listener(plan)) hand_over_seccomp_listener(rc, filter_lets_through(plan, SYS_sendmsg));
 }
 
 std::vector<std::string> environment_with_home(const Plan &plan) {

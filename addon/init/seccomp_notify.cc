@@ -2,25 +2,40 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include <vector>
+
 #include "../common/protocol.h"
+#include "../common/scm_rights.h"
 #include "channel.h"
 
 namespace tsrun::init {
 
-void hand_over_seccomp_listener(int listener) {
+void hand_over_seccomp_listener(int listener, bool with_sendmsg) {
   const Channel *channel = report_channel();
   if (channel == nullptr) fail("seccomp: no runtime to hand the notify listener to");
-  // Only the fd number, in one write(2); the runtime takes the fd itself with
-  // pidfd_getfd. Every call from here on may already wait for the listener,
-  // but this one cannot (check_seccomp refuses a profile that notifies
-  // write): a profile may notify sendmsg, as seccomp agents do.
+  // One call, the whole message: every call from here on may already wait
+  // for the listener. write(2) never does (check_seccomp refuses a profile
+  // that notifies it); sendmsg only when the filter lets it through.
   uint32_t frame[3] = {proto::kMsgSeccompListener, sizeof(uint32_t), static_cast<uint32_t>(listener)};
   ssize_t w;
-  do {
-    w = write(channel->fd(), frame, sizeof frame);
-  } while (w < 0 && errno == EINTR);
+  if (with_sendmsg) {
+    struct iovec iov = {frame, sizeof frame};
+    struct msghdr msg = {};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    std::vector<char> control;
+    scm::attach_fds(msg, control, &listener, 1);
+    do {
+      w = sendmsg(channel->fd(), &msg, MSG_NOSIGNAL);
+    } while (w < 0 && errno == EINTR);
+  } else {
+    do {
+      w = write(channel->fd(), frame, sizeof frame);
+    } while (w < 0 && errno == EINTR);
+  }
   if (w != static_cast<ssize_t>(sizeof frame)) fail_errno("seccomp: hand the notify listener to the runtime");
   // Wait until the listener has it: only then may a notified call come.
   Message reply;

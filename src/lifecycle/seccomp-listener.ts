@@ -1,10 +1,11 @@
 // The seccomp notify listener hand-over (config-linux.md "seccomp",
 // listenerPath; "The Container Process State"): tsrun-init loads a filter
-// with SCMP_ACT_NOTIFY rules and tells us the number of its listener fd; we
-// take the fd with pidfd_getfd (so init needs only write(2), and a profile
-// may notify sendmsg, as runc allows) and pass it on to the socket at
-// linux.seccomp.listenerPath with the container process state as JSON. We
-// never keep the fd: it is closed here whatever happens.
+// with SCMP_ACT_NOTIFY rules and sends us its listener fd (SCM_RIGHTS) when
+// the filter lets sendmsg through; otherwise only its number, and we take
+// the fd with pidfd_getfd (so init needs only write(2), and a profile may
+// notify sendmsg, as runc allows). We pass it on to the socket at
+// linux.seccomp.listenerPath with the container process state as JSON and
+// never keep it: it is closed here whatever happens.
 import { RuntimeError } from '../errors.js';
 import type { Native, ReceivedMessage } from '../native/index.js';
 import { payloadU32 } from '../plan/protocol.js';
@@ -50,22 +51,27 @@ export function handOverSeccompListener(
   from: ListenerSource,
   state: OciState,
 ): void {
-  for (const fd of msg.fds) n.closeFd(fd); // none expected
-  if (msg.payload.length !== 4) throw new RuntimeError('container init sent a malformed seccomp listener message');
-  const path = seccomp?.listenerPath;
-  if (!path) throw new RuntimeError(`seccomp: ${POINTER}: a notify listener exists but the config names no socket for it`);
-  if (!from.pid || from.pidfd === undefined) throw new RuntimeError('container init handed over its seccomp listener before its pid was known');
-  let fd: number;
+  // Whatever happens, every fd that came or was taken is closed here.
+  const held = [...msg.fds];
   try {
-    fd = n.pidfdGetfd(from.pidfd, payloadU32(msg.payload));
-  } catch (e) {
-    throw new RuntimeError(`seccomp: taking the notify listener from the container process: ${(e as Error).message}`);
-  }
-  try {
-    n.sendFdToSocket(path, fd, JSON.stringify(containerProcessState(seccomp, from.pid, state)));
-  } catch (e) {
-    throw new RuntimeError(`seccomp: sending the notify fd to ${POINTER} (${path}): ${(e as Error).message}`);
+    if (msg.payload.length !== 4 || msg.fds.length > 1) throw new RuntimeError('container init sent a malformed seccomp listener message');
+    const path = seccomp?.listenerPath;
+    if (!path) throw new RuntimeError(`seccomp: ${POINTER}: a notify listener exists but the config names no socket for it`);
+    if (!from.pid || from.pidfd === undefined) throw new RuntimeError('container init handed over its seccomp listener before its pid was known');
+    if (held.length === 0) {
+      try {
+        held.push(n.pidfdGetfd(from.pidfd, payloadU32(msg.payload)));
+      } catch (e) {
+        const why = (e as NodeJS.ErrnoException).code === 'EPERM' ? ' (the profile notifies or filters sendmsg, so the fd can only be taken with pidfd_getfd, which needs privilege over the container process)' : '';
+        throw new RuntimeError(`seccomp: taking the notify listener from the container process: ${(e as Error).message}${why}`);
+      }
+    }
+    try {
+      n.sendFdToSocket(path, held[0]!, JSON.stringify(containerProcessState(seccomp, from.pid, state)));
+    } catch (e) {
+      throw new RuntimeError(`seccomp: sending the notify fd to ${POINTER} (${path}): ${(e as Error).message}`);
+    }
   } finally {
-    n.closeFd(fd);
+    for (const fd of held) n.closeFd(fd);
   }
 }

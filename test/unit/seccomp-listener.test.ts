@@ -56,6 +56,14 @@ t.test('hands the fd it takes from the process to listenerPath, with the JSON, t
   t.strictSame(log.closed, [77], 'our copy is closed');
 });
 
+t.test('an fd that came along (SCM_RIGHTS) goes on as it is: no pidfd_getfd, then closed', async (t) => {
+  const { n, log } = fakeNative({ getfdFails: true });
+  handOverSeccompListener(n, { defaultAction: 'SCMP_ACT_ALLOW', listenerPath: '/run/agent.sock' }, message(5, [31]), { pid: 42, pidfd: 9 }, state);
+  t.strictSame(log.getfd, [], 'nothing taken from the process');
+  t.equal(log.sent[0]!.fd, 31, 'the received fd is sent');
+  t.strictSame(log.closed, [31]);
+});
+
 t.test('failures name the field and still close the fd', async (t) => {
   const seccomp = { defaultAction: 'SCMP_ACT_ALLOW', listenerPath: '/run/none.sock' };
   {
@@ -80,6 +88,16 @@ t.test('failures name the field and still close the fd', async (t) => {
     const { n, log } = fakeNative();
     t.throws(() => handOverSeccompListener(n, seccomp, { type: 20, payload: new Uint8Array(2), fds: [12] }, { pid: 42, pidfd: 9 }, state), RuntimeError);
     t.strictSame(log.closed, [12], 'stray fds are closed');
+  }
+  {
+    const { n, log } = fakeNative();
+    t.throws(() => handOverSeccompListener(n, seccomp, message(5, [12, 13]), { pid: 42, pidfd: 9 }, state), /malformed/);
+    t.strictSame(log.closed, [12, 13], 'two fds: refused, both closed');
+  }
+  {
+    const { n, log } = fakeNative();
+    t.throws(() => handOverSeccompListener(n, { defaultAction: 'SCMP_ACT_ALLOW' }, message(5, [14]), { pid: 42, pidfd: 9 }, state), /listenerPath/);
+    t.strictSame(log.closed, [14], 'a received fd with nowhere to go is closed');
   }
   {
     const { n } = fakeNative();

@@ -22,6 +22,7 @@ files=(
   conformance/lifecycle.test.ts
   conformance/exec.test.ts
   conformance/process.test.ts
+  conformance/spec-config-linux.test.ts  # v2 ownership, unified keys, v1-to-v2 conversion
   conformance/systemd.test.ts       # the systemd cgroup driver (skips without systemd)
 )
 [ -n "${CGROUP2_TESTS:-}" ] && read -ra files <<<"$CGROUP2_TESTS"

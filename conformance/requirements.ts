@@ -21,8 +21,7 @@
 // A config rule that a schema or a simple check can decide is observable: the
 // runtime must refuse the bad config (config.md Valid values), so it gets a test.
 // Tests of cgroup v2 behaviour skip on cgroup v1 hosts; they count as tests and
-// run in the cgroup v2 VM with
-// CGROUP2_TESTS=conformance/spec-config-linux.test.ts bash scripts/test-cgroup2.sh.
+// run in the cgroup v2 VM (make test-cgroup2, which CI runs).
 
 export const SPEC_DOCUMENTS = ['runtime.md', 'runtime-linux.md', 'config.md', 'config-linux.md'] as const;
 export type SpecDocument = (typeof SPEC_DOCUMENTS)[number];

@@ -69,7 +69,6 @@ export function addProcess(paths: CgroupPaths, pid: number): void {
   }
 }
 
-/** Pids still in the container's cgroups (any hierarchy that lists them). */
 /** The sub-cgroups below dir, deepest first (a container with its own cgroup namespace may make them). */
 function subCgroupsDeepestFirst(dir: string): string[] {
   let entries;
@@ -81,7 +80,7 @@ function subCgroupsDeepestFirst(dir: string): string[] {
   return entries.filter((e) => e.isDirectory()).flatMap((e) => [...subCgroupsDeepestFirst(join(dir, e.name)), join(dir, e.name)]);
 }
 
-/** Every process in the container's cgroups, sub-cgroups included. */
+/** Pids still in the container's cgroups (any hierarchy that lists them), sub-cgroups included. */
 export function cgroupPids(paths: CgroupPaths): number[] {
   const pids = new Set<number>();
   for (const top of Object.values(paths)) {

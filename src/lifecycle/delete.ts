@@ -1,5 +1,5 @@
-// delete: removes a stopped container's cgroups, host mounts and state; with force, a
-// live one is killed first.
+// delete: removes a stopped container's cgroups, host mounts and state;
+// with force, a live one is killed first.
 import { freezerState, setFrozen } from '../cgroups/freezer.js';
 import { cgroupPids, destroyCgroups } from '../cgroups/manager.js';
 import { stopScope } from '../cgroups/systemd/manager.js';

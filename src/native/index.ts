@@ -89,7 +89,7 @@ export interface Native {
   closeFd(fd: number): void;
   /** statx(2) of a path: the mount it is on (unique id where the kernel has one) and whether it is that mount's root. */
   mountIdentity(path: string): { id: bigint; mountRoot: boolean };
-  /** Detaches (umount2 MNT_DETACH, through an fd) the mount whose root `path` is, if its id is `id`; false if another mount is there. */
+  /** Detaches (umount2 MNT_DETACH, through an fd) the mount whose root is at `path`, if its id is `id`; false if another mount is there. */
   detachMountIf(path: string, id: bigint): boolean;
   /** A normalized seccomp profile (src/plan/seccomp.ts), or its JSON text -> struct sock_filter[] bytes. */
   compileSeccomp(profile: object | string): Uint8Array;

@@ -39,7 +39,6 @@ function currentRootContext(): RootContext {
   return { env: process.env, euid: process.geteuid?.() ?? 0, inUserNamespace: runningInUserNamespace() };
 }
 
-/** What tsrun remembers about a container between invocations. */
 /** Mount ids (decimal) of a container's rootfs bind in the host's mount table. */
 export interface RootfsBind {
   /** the mount that showed at the rootfs path before create */
@@ -48,6 +47,7 @@ export interface RootfsBind {
   own?: string;
 }
 
+/** What tsrun remembers about a container between invocations. */
 export interface ContainerRecord {
   id: string;
   /** host pid of the container's first process (0 while creating) */

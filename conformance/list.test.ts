@@ -98,8 +98,6 @@ t.test('list does not show deleted containers', async (t) => {
   t.notOk((await h.rt(['list', '-q'])).stdout.split('\n').includes(id), 'gone from the list');
 });
 
-h.done();
-
 t.test('list names a directory of the root that holds no container it can load, on stderr, and lists the rest (runc CLI: "load container")', async (t) => {
   const root = path.join(h.hostDir('mixedroot'), 'root');
   const id = h.id(t, 'listed');
@@ -116,3 +114,5 @@ t.test('list names a directory of the root that holds no container it can load, 
   t.strictSame(ids, [id], 'the container, and only it, in the JSON');
   t.match(j.stderr, /^load container foreign: /m, 'the other directory is named on stderr');
 });
+
+h.done();

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import t from 'tap';
 import type { Test } from 'tap';
 import {
-  DEFAULT_MASKED_PATHS, Harness, diag, mountAt, parseMountInfo, runcDeviation,
+  DEFAULT_MASKED_PATHS, Harness, diag, isRunc, mountAt, parseMountInfo, runcDeviation,
   type BundleOptions, type MountInfo,
 } from './lib/harness.js';
 
@@ -375,25 +375,28 @@ t.test(
   },
 );
 
-t.test('namespaces: a failed create without a mount namespace leaves no mount behind (runtime.md Create: errors leave no trace)', async (t) => {
-  const id = h.id(t, 'nomntns-fail');
-  const b = h.bundle({
-    config: (c) => {
-      c.linux.namespaces = [{ type: 'pid' }];
-      delete c.hostname;
-      // runc refuses these without a mount namespace before mounting anything
-      delete c.linux.maskedPaths;
-      delete c.linux.readonlyPaths;
-      c.mounts.push({ destination: '/bogus', type: 'tsrun-no-such-fs', source: 'none' });
-    },
-  });
-  t.teardown(() => unmountLeftovers(b.dir));
-  const r = await h.rt(['create', '--bundle', b.dir, id]);
-  t.not(r.code, 0, 'create fails', diag(r));
-  t.test('nothing left', runcDeviation('leaves the mounts made before the failing one'), async (t) => {
+// Not run against runc 1.1.5: without maskedPaths it gets as far as mounting,
+// and it first applies MS_SLAVE|MS_REC to "/" of its own mount namespace,
+// here the host's: every shared mount of the host would stop being shared.
+// (It then leaves the mounts made before the failing one in the bundle.)
+t.test(
+  'namespaces: a failed create without a mount namespace leaves no mount behind (runtime.md Create: errors leave no trace)',
+  { skip: isRunc() && 'runc 1.1.5 would make the host\'s shared mounts private' },
+  async (t) => {
+    const id = h.id(t, 'nomntns-fail');
+    const b = h.bundle({
+      config: (c) => {
+        c.linux.namespaces = [{ type: 'pid' }];
+        delete c.hostname;
+        c.mounts.push({ destination: '/bogus', type: 'tsrun-no-such-fs', source: 'none' });
+      },
+    });
+    t.teardown(() => unmountLeftovers(b.dir));
+    const r = await h.rt(['create', '--bundle', b.dir, id]);
+    t.not(r.code, 0, 'create fails', diag(r));
     await h.expectNoTrace(t, id, b);
-  });
-});
+  },
+);
 
 t.test('namespaces: with a path, "the container process" is placed in that namespace (config-linux.md Namespaces: path)', async (t) => {
   const idA = h.id(t, 'nsowner');

@@ -5,10 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <vector>
-
 #include "../common/protocol.h"
-#include "../common/scm_rights.h"
 #include "channel.h"
 
 namespace tsrun::init {
@@ -22,12 +19,19 @@ void hand_over_seccomp_listener(int listener, bool with_sendmsg) {
   uint32_t frame[3] = {proto::kMsgSeccompListener, sizeof(uint32_t), static_cast<uint32_t>(listener)};
   ssize_t w;
   if (with_sendmsg) {
+    // No allocation here: the filter is in force, and it may notify mmap.
     struct iovec iov = {frame, sizeof frame};
+    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
     struct msghdr msg = {};
     msg.msg_iov = &iov;
     msg.msg_iovlen = 1;
-    std::vector<char> control;
-    scm::attach_fds(msg, control, &listener, 1);
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &listener, sizeof(int));
     do {
       w = sendmsg(channel->fd(), &msg, MSG_NOSIGNAL);
     } while (w < 0 && errno == EINTR);

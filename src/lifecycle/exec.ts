@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 
 import { addProcess } from '../cgroups/manager.js';
 import { subCgroupPaths } from '../cgroups/sub-cgroups.js';
-import { spawnCgroupDir } from '../cgroups/v2/spawn-target.js';
 import { RuntimeError } from '../errors.js';
 import { containerTarget, hookState } from '../hooks/target.js';
 import { native } from '../native/index.js';
@@ -131,16 +130,13 @@ export function startExec(opts: ExecOptions): StartedExec {
   const plan = execPlan(record, process, opts.preserveFds ?? 0);
   const payload = encodePlan(plan);
   const n = native();
-  const cgroups = opts.cgroups?.length ? subCgroupPaths(record.cgroupPaths, opts.cgroups) : record.cgroupPaths;
-  // Born in the container's cgroup v2 where clone3 can, unless the initial
-  // CPU affinity must be set before it joins (a cpuset would narrow it).
-  const init = n.spawnInit(opts.preserveFds ?? 0, undefined, plan.cpuAffinityInitial ? undefined : spawnCgroupDir(cgroups));
+  const init = n.spawnInit(opts.preserveFds ?? 0);
   let pidfd = -1;
   let ptyMaster: number | undefined;
   try {
     // Before the move into the container's cgroup, as the spec words it.
     if (plan.cpuAffinityInitial) pinInitially(n, init.pid, plan.cpuAffinityInitial);
-    addProcess(cgroups, init.pid);
+    addProcess(opts.cgroups?.length ? subCgroupPaths(record.cgroupPaths, opts.cgroups) : record.cgroupPaths, init.pid);
     if (!isSameProcessAlive(record.pid, record.pidStartTime)) throw new RuntimeError('container not running');
     n.sendMessage(init.syncFd, Msg.Plan, payload, []);
     let pid = 0;

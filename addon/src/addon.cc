@@ -16,6 +16,7 @@
 #include "child_io.h"
 #include "host_mounts.h"
 #include "messages.h"
+#include "napi_errors.h"
 #include "netlink_bindings.h"
 #include "process_ops.h"
 #include "pty_proxy.h"
@@ -29,14 +30,8 @@ using namespace tsrun::addon;
 Napi::Error errno_error(Napi::Env env, const char *syscall, int err, const std::string &path = "") {
   std::string text = syscall;
   if (!path.empty()) text += " " + path;
-  std::string reason = strerror(err);
-  if (!reason.empty()) reason[0] = static_cast<char>(tolower(reason[0]));
-  text += ": " + reason;
-  Napi::Error e = Napi::Error::New(env, text);
-  e.Set("errno", Napi::Number::New(env, err));
+  Napi::Error e = error_with_errno(env, text + ": " + lowercase_strerror(err), err);
   e.Set("syscall", Napi::String::New(env, syscall));
-  const char *code = strerrorname_np(err);
-  if (code != nullptr) e.Set("code", Napi::String::New(env, code));
   return e;
 }
 

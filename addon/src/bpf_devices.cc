@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "napi_errors.h"
+
 namespace tsrun::addon {
 
 namespace {
@@ -34,11 +36,7 @@ struct Fd {
 Napi::Error bpf_error(Napi::Env env, const std::string &what, const std::string &dir, int err, const std::string &detail = "") {
   std::string text = what + " " + dir + ": " + strerror(err);
   if (!detail.empty()) text += " (" + detail + ")";
-  Napi::Error e = Napi::Error::New(env, text);
-  e.Set("errno", Napi::Number::New(env, err));
-  const char *code = strerrorname_np(err);
-  if (code != nullptr) e.Set("code", Napi::String::New(env, code));
-  return e;
+  return error_with_errno(env, text, err);
 }
 
 int open_cgroup(const std::string &dir) { return open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); }

@@ -10,6 +10,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "napi_errors.h"
 #include "netlink.h"
 
 namespace tsrun::addon {
@@ -19,15 +20,9 @@ namespace {
 // "RTM_NEWLINK eth1: invalid argument (The interface netns is immutable)",
 // with errno and code set like Node's own errors.
 Napi::Error netlink_error(Napi::Env env, const std::string &what, int err, const std::string &detail) {
-  std::string reason = strerror(err);
-  if (!reason.empty()) reason[0] = static_cast<char>(tolower(reason[0]));
-  std::string text = what + ": " + reason;
+  std::string text = what + ": " + lowercase_strerror(err);
   if (!detail.empty()) text += " (" + detail + ")";
-  Napi::Error e = Napi::Error::New(env, text);
-  e.Set("errno", Napi::Number::New(env, err));
-  const char *code = strerrorname_np(err);
-  if (code != nullptr) e.Set("code", Napi::String::New(env, code));
-  return e;
+  return error_with_errno(env, text, err);
 }
 
 int int_at(const Napi::CallbackInfo &info, size_t i) { return info[i].As<Napi::Number>().Int32Value(); }

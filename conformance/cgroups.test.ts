@@ -275,16 +275,19 @@ t.test('blockIO: per-device weight (config-linux.md Block IO)', { skip: !(blkioM
   t.match(readHost(path.join(blkioMount!, b.cgroupsPath!), `${blkioWeightFile}_device`) ?? '', new RegExp(`^${weightDisk} 300$`, 'm'));
 });
 
+/** One limit of each kind on `device` ("major:minor"): read/write bytes 1 MiB/2 MiB, read/write IOPS 100/200. */
+function throttles(device: string) {
+  const [major, minor] = device.split(':').map(Number);
+  return {
+    throttleReadBpsDevice: [{ major, minor, rate: 1048576 }],
+    throttleWriteBpsDevice: [{ major, minor, rate: 2097152 }],
+    throttleReadIOPSDevice: [{ major, minor, rate: 100 }],
+    throttleWriteIOPSDevice: [{ major, minor, rate: 200 }],
+  };
+}
+
 t.test('blockIO: throttling (config-linux.md Block IO)', { skip: !(blkioMount && disk) && 'no cgroup v1 blkio or block device' }, async (t) => {
-  const [major, minor] = disk!.split(':').map(Number);
-  const { b } = await created(t, {
-    blockIO: {
-      throttleReadBpsDevice: [{ major, minor, rate: 1048576 }],
-      throttleWriteBpsDevice: [{ major, minor, rate: 2097152 }],
-      throttleReadIOPSDevice: [{ major, minor, rate: 100 }],
-      throttleWriteIOPSDevice: [{ major, minor, rate: 200 }],
-    },
-  });
+  const { b } = await created(t, { blockIO: throttles(disk!) });
   const dir = path.join(blkioMount!, b.cgroupsPath!);
   t.equal(readHost(dir, 'blkio.throttle.read_bps_device'), `${disk} 1048576`);
   t.equal(readHost(dir, 'blkio.throttle.write_bps_device'), `${disk} 2097152`);
@@ -304,15 +307,7 @@ t.test('blockIO on cgroup v2: weight as io.bfq.weight, or io.weight scaled from 
 });
 
 t.test('blockIO on cgroup v2: throttling as one io.max line per device', { skip: !(io && disk) && 'no cgroup v2 io controller or block device' }, async (t) => {
-  const [major, minor] = disk!.split(':').map(Number);
-  const { b } = await created(t, {
-    blockIO: {
-      throttleReadBpsDevice: [{ major, minor, rate: 1048576 }],
-      throttleWriteBpsDevice: [{ major, minor, rate: 2097152 }],
-      throttleReadIOPSDevice: [{ major, minor, rate: 100 }],
-      throttleWriteIOPSDevice: [{ major, minor, rate: 200 }],
-    },
-  });
+  const { b } = await created(t, { blockIO: throttles(disk!) });
   t.match(readHost(io!.dir(b.cgroupsPath!), 'io.max') ?? '', new RegExp(`^${disk} rbps=1048576 wbps=2097152 riops=100 wiops=200$`, 'm'));
 });
 
